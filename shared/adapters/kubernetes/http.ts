@@ -1,0 +1,109 @@
+import { Agent, request } from 'node:https';
+import { KubernetesError } from '#domain/errors.js';
+
+/** One API call should never eat a Lambda's budget; remedy retries later instead. */
+export const REQUEST_TIMEOUT_MS = 10_000;
+/** Statuses worth retrying later: throttled or the API server is struggling. */
+const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
+
+export interface Connection {
+  /** https://host:port of the API server. */
+  server: string;
+  /** base64 of the PEM CA bundle (kubeconfig certificate-authority-data, EKS certificateAuthority.data). */
+  caData: string;
+  /** Returns a bearer token; called per request so a refreshed token is picked up. */
+  token: () => Promise<string> | string;
+}
+
+export interface KubeResponse {
+  status: number;
+  body: unknown;
+}
+
+/**
+ * A deliberately small Kubernetes API client: HTTPS with the cluster CA (verification is never disabled),
+ * a bearer token, JSON in and out. Non-2xx answers come back as `{status, body}` for the caller to interpret;
+ * transport failures throw a retryable KubernetesError.
+ */
+export class KubeHttp {
+  private readonly agent: Agent;
+  private readonly url: URL;
+
+  constructor(private readonly connection: Connection) {
+    this.url = new URL(connection.server);
+    if (this.url.protocol !== 'https:') {
+      throw new KubernetesError(`refusing non-TLS Kubernetes API ${connection.server}`, { retryable: false });
+    }
+    this.agent = new Agent({
+      keepAlive: true,
+      ca: Buffer.from(connection.caData, 'base64').toString('utf8'),
+    });
+  }
+
+  async call(
+    method: string,
+    path: string,
+    options: { body?: unknown; contentType?: string; signal?: AbortSignal | undefined } = {},
+  ): Promise<KubeResponse> {
+    const token = await this.connection.token();
+    const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
+    return new Promise<KubeResponse>((resolve, reject) => {
+      const req = request(
+        {
+          agent: this.agent,
+          protocol: 'https:',
+          hostname: this.url.hostname,
+          port: this.url.port || 443,
+          method,
+          path: `${this.url.pathname.replace(/\/$/, '')}${path}`,
+          timeout: REQUEST_TIMEOUT_MS,
+          headers: {
+            authorization: `Bearer ${token}`,
+            accept: 'application/json',
+            'user-agent': 'remedy',
+            ...(payload === undefined
+              ? {}
+              : {
+                  'content-type': options.contentType ?? 'application/json',
+                  'content-length': Buffer.byteLength(payload),
+                }),
+          },
+          ...(options.signal ? { signal: options.signal } : {}),
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('error', (e) => reject(transportError(method, path, e)));
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            let body: unknown = text;
+            try {
+              body = text ? JSON.parse(text) : undefined;
+            } catch {
+              // Not JSON (a proxy's HTML error page): keep the text for the error message.
+            }
+            resolve({ status: res.statusCode ?? 0, body });
+          });
+        },
+      );
+      req.on('timeout', () => req.destroy(new Error(`no answer within ${REQUEST_TIMEOUT_MS} ms`)));
+      req.on('error', (e) => reject(transportError(method, path, e)));
+      if (payload !== undefined) req.write(payload);
+      req.end();
+    });
+  }
+}
+
+const transportError = (method: string, path: string, cause: Error) =>
+  new KubernetesError(`${method} ${path}: ${cause.message}`, { retryable: true, cause });
+
+/** Turns a non-2xx answer into a KubernetesError with the API's own message. */
+export const statusError = (method: string, path: string, res: KubeResponse): KubernetesError => {
+  const body = res.body as { message?: string; reason?: string } | string | undefined;
+  const detail =
+    typeof body === 'object' && body ? (body.message ?? body.reason) : String(body ?? '').slice(0, 200);
+  return new KubernetesError(`${method} ${path}: HTTP ${res.status}${detail ? `: ${detail}` : ''}`, {
+    status: res.status,
+    retryable: RETRYABLE_STATUS.has(res.status),
+  });
+};

@@ -1,0 +1,21 @@
+import type { AuditRecord } from '#domain/audit.js';
+import type { Notifier } from '#domain/ports.js';
+
+const ICONS: Record<AuditRecord['outcome'], string> = {
+  acted: '✅',
+  'would-act': '🧪',
+  skipped: '⏭️',
+  failed: '❌',
+  resolved: '🟢',
+  rejected: '🚫',
+};
+
+/** One readable line per decision on a stream (stderr by default); the local stack's stand-in for Slack. */
+export class ConsoleNotifier implements Notifier {
+  constructor(private readonly write: (line: string) => void = (line) => process.stderr.write(`${line}\n`)) {}
+
+  async notify(r: AuditRecord): Promise<void> {
+    const who = [r.alertname, r.policy && `policy=${r.policy}`].filter(Boolean).join(' ');
+    this.write(`[remedy] ${ICONS[r.outcome]} ${r.outcome.toUpperCase()} ${who}: ${r.reason}`);
+  }
+}

@@ -1,0 +1,26 @@
+import type { Plan } from './actions/plan.js';
+import type { Target } from './target/target.js';
+
+/** What happened to one alert (or one message), acted on or not. Every decision produces exactly one. */
+export type Outcome = 'acted' | 'would-act' | 'skipped' | 'failed' | 'resolved' | 'rejected';
+
+export interface AuditRecord {
+  /** When remedy decided, ISO 8601. */
+  at: string;
+  outcome: Outcome;
+  /** Stable code: a SkipCode, an ErrorCode, or the action name for acted/would-act. */
+  code: string;
+  /** One human sentence: why remedy did or did not act. */
+  reason: string;
+  alertname?: string;
+  fingerprint?: string;
+  startsAt?: string;
+  episode?: string;
+  policy?: string;
+  target?: Target;
+  plan?: Plan;
+  /** SNS MessageId that carried the alert, for tracing a decision back to its delivery. */
+  messageId?: string;
+  /** Extra facts (pod uid, response status, seconds firing…). */
+  details?: Record<string, string | number | boolean>;
+}

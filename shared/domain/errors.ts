@@ -1,0 +1,90 @@
+/**
+ * The error family. Each has a stable `code` that goes into audit records and metric dimensions, so an SRE can
+ * count and search decisions without parsing messages.
+ */
+export const ErrorCode = {
+  MalformedMessage: 'MALFORMED_MESSAGE',
+  TruncatedMessage: 'TRUNCATED_MESSAGE',
+  InvalidPolicy: 'INVALID_POLICY',
+  InvalidTarget: 'INVALID_TARGET',
+  Kubernetes: 'KUBERNETES_ERROR',
+  UnknownCluster: 'UNKNOWN_CLUSTER',
+  Config: 'CONFIG_ERROR',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** Base class: every error remedy raises on purpose is a RemedyError with a code. */
+export class RemedyError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'RemedyError';
+    this.code = code;
+  }
+}
+
+/** The SNS message is not an Alertmanager notification remedy can trust (non-JSON, truncated, schema-invalid). */
+export class AlertParseError extends RemedyError {
+  constructor(
+    code: typeof ErrorCode.MalformedMessage | typeof ErrorCode.TruncatedMessage,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(code, message, options);
+    this.name = 'AlertParseError';
+  }
+}
+
+/** A policy record fails validation; the precise zod path is in the message. */
+export class PolicyInvalidError extends RemedyError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(ErrorCode.InvalidPolicy, message, options);
+    this.name = 'PolicyInvalidError';
+  }
+}
+
+/**
+ * The Kubernetes API refused or failed a call. `retryable` says whether trying again later may succeed
+ * (5xx, 429, timeouts, connection errors) or not (401, 403, 422…).
+ */
+export class KubernetesError extends RemedyError {
+  readonly status: number | undefined;
+  readonly retryable: boolean;
+  constructor(message: string, opts: { status?: number; retryable: boolean; cause?: unknown }) {
+    super(ErrorCode.Kubernetes, message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.name = 'KubernetesError';
+    this.status = opts.status;
+    this.retryable = opts.retryable;
+  }
+}
+
+/** A target names a cluster remedy has no connection for. */
+export class UnknownClusterError extends RemedyError {
+  constructor(cluster: string, known: readonly string[]) {
+    super(ErrorCode.UnknownCluster, `unknown cluster "${cluster}" (known: ${known.join(', ') || 'none'})`);
+    this.name = 'UnknownClusterError';
+  }
+}
+
+/** Configuration is missing or wrong: raised at cold start, never at 3 a.m. mid-remediation. */
+export class ConfigError extends RemedyError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(ErrorCode.Config, message, options);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Renders zod-style issues as `path.to.field: message; ...` with the path prefix the caller gives. */
+export const formatIssues = (
+  issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>,
+  prefix = '',
+): string =>
+  issues
+    .map((issue) => {
+      const path = [prefix, ...issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : String(p)))]
+        .filter(Boolean)
+        .join('.')
+        .replace(/\.\[/g, '[');
+      return `${path || '(root)'}: ${issue.message}`;
+    })
+    .join('; ');

@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import { actionSchema } from '../actions/catalog.js';
+import { invalidNamespace } from '../target/names.js';
+import { targetSpecSchema } from '../target/target.js';
+import { type Matcher, parseMatcher } from './matchers.js';
+
+const namespaceName = z.string().superRefine((value, ctx) => {
+  const problem = invalidNamespace(value);
+  if (problem) ctx.addIssue({ code: 'custom', message: `"${value}" ${problem}` });
+});
+
+const matcherString = z.string().transform((value, ctx): Matcher => {
+  try {
+    return parseMatcher(value);
+  } catch (cause) {
+    ctx.addIssue({ code: 'custom', message: (cause as Error).message });
+    return z.NEVER;
+  }
+});
+
+/** A policy: for alerts named X matching these matchers, take this action on the target these labels name. */
+export const policySchema = z
+  .object({
+    name: z
+      .string()
+      .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be lowercase letters, digits and "-"')
+      .max(63),
+    description: z.string().max(1024).optional(),
+    match: z
+      .object({
+        alertname: z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, 'must be a Prometheus alert name'),
+        matchers: z.array(matcherString).max(20).default([]),
+      })
+      .strict(),
+    priority: z.number().int().min(0).max(1_000_000).default(0),
+    target: targetSpecSchema,
+    action: actionSchema,
+    guard: z
+      .object({
+        dryRun: z.boolean().default(false),
+        namespaces: z
+          .object({ allow: z.array(namespaceName).optional(), deny: z.array(namespaceName).default([]) })
+          .strict()
+          .default({ deny: [] }),
+      })
+      .strict()
+      .default({ dryRun: false, namespaces: { deny: [] } }),
+  })
+  .strict();
+
+/** The policy as written (YAML/JSON): matchers are strings. */
+export type PolicyInput = z.input<typeof policySchema>;
+/** The validated policy: defaults filled in, matchers compiled. */
+export type Policy = z.output<typeof policySchema>;

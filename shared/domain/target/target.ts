@@ -1,0 +1,81 @@
+import { z } from 'zod';
+import type { Alert } from '../alert/schema.js';
+import { invalidNamespace, invalidObjectName } from './names.js';
+
+/** Where a target field's value comes from: an alert label, a fixed value, and a default when the label is absent. */
+export const targetFieldSchema = z
+  .object({
+    fromLabel: z
+      .string()
+      .regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'must be a label name')
+      .optional(),
+    value: z.string().min(1).optional(),
+    default: z.string().min(1).optional(),
+  })
+  .strict()
+  .refine((f) => (f.fromLabel === undefined) !== (f.value === undefined), {
+    message: 'give exactly one of fromLabel or value',
+  });
+export type TargetField = z.infer<typeof targetFieldSchema>;
+
+export const targetSpecSchema = z
+  .object({
+    cluster: targetFieldSchema.default({ fromLabel: 'cluster', default: 'default' }),
+    namespace: targetFieldSchema,
+    pod: targetFieldSchema.optional(),
+    deployment: targetFieldSchema.optional(),
+  })
+  .strict();
+export type TargetSpec = z.infer<typeof targetSpecSchema>;
+
+export type ObjectKind = 'Pod' | 'Deployment';
+/** The object an action is aimed at, fully resolved and validated. */
+export interface Target {
+  cluster: string;
+  namespace: string;
+  kind: ObjectKind;
+  name: string;
+}
+
+export type Resolution = { ok: true; target: Target } | { ok: false; reason: string };
+
+/** `cluster/namespace/Kind/name`: the key for audit records and, later, cooldowns. */
+export const targetRef = (t: Target): string => `${t.cluster}/${t.namespace}/${t.kind}/${t.name}`;
+
+/** Reads the value a field names from the alert's labels; undefined when neither label nor default has one. */
+export const readField = (field: TargetField, labels: Alert['labels']): string | undefined =>
+  field.value ?? (field.fromLabel !== undefined ? labels[field.fromLabel] || field.default : undefined);
+
+/** Resolves the target of `kind` from the alert, validating every name before it can reach a URL. */
+export const resolveTarget = (spec: TargetSpec, kind: ObjectKind, labels: Alert['labels']): Resolution => {
+  const nameField = kind === 'Pod' ? spec.pod : spec.deployment;
+  const nameKey = kind === 'Pod' ? 'pod' : 'deployment';
+  if (!nameField) return { ok: false, reason: `policy target has no ${nameKey} field for a ${kind} action` };
+  const parts = { cluster: spec.cluster, namespace: spec.namespace, [nameKey]: nameField };
+  const values: Record<string, string> = {};
+  for (const [key, field] of Object.entries(parts)) {
+    const value = readField(field, labels);
+    if (value === undefined) {
+      return {
+        ok: false,
+        reason: `target.${key}: alert has no label "${field.fromLabel}" and no default is set`,
+      };
+    }
+    const problem = key === 'namespace' ? invalidNamespace(value) : invalidObjectName(value);
+    if (problem) return { ok: false, reason: `target.${key}: ${JSON.stringify(truncate(value))} ${problem}` };
+    values[key] = value;
+  }
+  return {
+    ok: true,
+    target: {
+      cluster: values.cluster ?? '',
+      namespace: values.namespace ?? '',
+      kind,
+      name: values[nameKey] ?? '',
+    },
+  };
+};
+
+const MAX_QUOTED_VALUE = 80;
+const truncate = (s: string): string =>
+  s.length > MAX_QUOTED_VALUE ? `${s.slice(0, MAX_QUOTED_VALUE)}…` : s;

@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import { ConfigError, formatIssues } from '#domain/errors.js';
+import { DEFAULT_PROTECTED_NAMESPACES } from '#domain/guardrails/scope.js';
+
+const csv = (fallback: readonly string[]) =>
+  z
+    .string()
+    .optional()
+    .transform((v) =>
+      v === undefined
+        ? [...fallback]
+        : v
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean),
+    );
+
+const envSchema = z.object({
+  POLICY_TABLE: z.string({ message: 'POLICY_TABLE is required' }).min(1, 'POLICY_TABLE is required'),
+  STATE_TABLE: z.string({ message: 'STATE_TABLE is required' }).min(1, 'STATE_TABLE is required'),
+  // Safe default: a deployment that forgot to choose decides and records, but touches nothing.
+  REMEDY_MODE: z.enum(['dry-run', 'enforce']).default('dry-run'),
+  REMEDY_PROTECTED_NAMESPACES: csv(DEFAULT_PROTECTED_NAMESPACES),
+  POLICY_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
+  AWS_REGION: z.string().default('us-east-1'),
+  DYNAMODB_ENDPOINT: z.url().optional(),
+  // A fixed cluster connection (kubeconfig-style): logical name, API server, CA (base64 PEM), bearer token.
+  KUBE_CLUSTER_NAME: z.string().optional(),
+  KUBE_API_URL: z.url().optional(),
+  KUBE_CA_DATA: z.string().optional(),
+  KUBE_TOKEN: z.string().optional(),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+
+export type Config = ReturnType<typeof loadConfig>;
+
+/** Reads and validates the environment once, at cold start; fails closed naming every bad variable. */
+export const loadConfig = (env: Record<string, string | undefined> = process.env) => {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) throw new ConfigError(`invalid configuration: ${formatIssues(parsed.error.issues)}`);
+  const e = parsed.data;
+  const staticCluster = [e.KUBE_CLUSTER_NAME, e.KUBE_API_URL, e.KUBE_CA_DATA, e.KUBE_TOKEN];
+  if (staticCluster.some((v) => v !== undefined) && !staticCluster.every((v) => v !== undefined)) {
+    throw new ConfigError(
+      'a static cluster needs all of KUBE_CLUSTER_NAME, KUBE_API_URL, KUBE_CA_DATA and KUBE_TOKEN',
+    );
+  }
+  return {
+    policyTable: e.POLICY_TABLE,
+    stateTable: e.STATE_TABLE,
+    mode: e.REMEDY_MODE,
+    protectedNamespaces: e.REMEDY_PROTECTED_NAMESPACES,
+    policyCacheSeconds: e.POLICY_CACHE_SECONDS,
+    region: e.AWS_REGION,
+    dynamodbEndpoint: e.DYNAMODB_ENDPOINT,
+    logLevel: e.LOG_LEVEL,
+    staticClusters:
+      e.KUBE_CLUSTER_NAME && e.KUBE_API_URL && e.KUBE_CA_DATA && e.KUBE_TOKEN
+        ? {
+            [e.KUBE_CLUSTER_NAME]: {
+              server: e.KUBE_API_URL,
+              caData: e.KUBE_CA_DATA,
+              token: staticToken(e.KUBE_TOKEN),
+            },
+          }
+        : {},
+  };
+};
+
+const staticToken = (token: string) => () => token;
