@@ -4,6 +4,8 @@ import { defineConfig } from 'vitest/config';
 // (DynamoDB Local, the sandbox Kubernetes API, Alertmanager), started once by the global setup.
 export default defineConfig({
   test: {
+    // Node 20 is supported by the AWS SDK until early 2027; the notice is known and not a test failure.
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     projects: [
       {
         test: {

@@ -7,7 +7,7 @@ const labelName = z
 const labelSet = z.record(labelName, z.string());
 /** Annotations are free text keyed by any string. */
 const annotationSet = z.record(z.string(), z.string());
-const timestamp = z.iso.datetime({ offset: true, precision: -1, message: 'must be an RFC 3339 timestamp' });
+const timestamp = z.iso.datetime({ offset: true, message: 'must be an RFC 3339 timestamp' });
 
 export const alertSchema = z.object({
   status: z.enum(['firing', 'resolved']),

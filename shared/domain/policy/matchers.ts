@@ -65,7 +65,8 @@ const unquote = (raw: string, input: string): string => {
       const next = raw[++i];
       if (next === 'n') out += '\n';
       else if (next === '"' || next === '\\') out += next;
-      else throw new Error(`"${input}": unknown escape \\${next ?? ''}`);
+      // Like Alertmanager, any other escape stays literal, so regexes can say \d or \.
+      else out += `\\${next ?? ''}`;
     } else if (c === '"') {
       throw new Error(`"${input}": unescaped quote inside value`);
     } else {
