@@ -1,0 +1,33 @@
+// The controllers run after every write, in this order, until nothing changes.
+// Add a controller (StatefulSet, DaemonSet, PodDisruptionBudget status...) by listing it here.
+import type { SandboxStore } from '../store.js';
+import { deploymentController } from './deployment.js';
+import { garbageCollector } from './gc.js';
+import { kubelet } from './kubelet.js';
+import { replicaSetController } from './replicaset.js';
+
+export type Controller = (store: SandboxStore) => void;
+
+export const CONTROLLERS: readonly Controller[] = [
+  garbageCollector,
+  deploymentController,
+  replicaSetController,
+  kubelet,
+];
+
+/** Makes the store run the controllers after each burst of writes. */
+export function attachControllers(
+  store: SandboxStore,
+  controllers: readonly Controller[] = CONTROLLERS,
+): void {
+  store.addReconciler(() => {
+    for (const controller of controllers) {
+      try {
+        controller(store);
+      } catch (e) {
+        // One broken controller must not stop the others (nor fail the write that triggered it).
+        console.error(`sandbox: controller ${controller.name} failed:`, e);
+      }
+    }
+  });
+}
