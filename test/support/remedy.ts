@@ -81,7 +81,13 @@ export const crashLoopPolicy = {
 
 /** An Alertmanager notification (webhook v4 fields) for the given alerts, as remedy.tmpl renders it. */
 export const notification = (
-  alerts: Array<{ labels: Record<string, string>; status?: 'firing' | 'resolved'; fingerprint: string; startsAt?: string; endsAt?: string }>,
+  alerts: Array<{
+    labels: Record<string, string>;
+    status?: 'firing' | 'resolved';
+    fingerprint: string;
+    startsAt?: string;
+    endsAt?: string;
+  }>,
 ) => ({
   version: '4',
   receiver: 'remedy',

@@ -40,7 +40,11 @@ describe('remediateNotification: DynamoDB Local + sandbox API over TLS', () => {
     expect(podNames(h)).toHaveLength(3);
     const del = h.sandbox.requests.find((r) => r.method === 'DELETE');
     expect(del?.body).toMatchObject({ gracePeriodSeconds: 0, preconditions: { uid: expect.any(String) } });
-    expect(h.notifier.records.at(-1)).toMatchObject({ outcome: 'acted', code: 'deletePod', policy: 'restart-crashlooping-pod' });
+    expect(h.notifier.records.at(-1)).toMatchObject({
+      outcome: 'acted',
+      code: 'deletePod',
+      policy: 'restart-crashlooping-pod',
+    });
   });
 
   it('acts once when the same notification arrives twice, even concurrently', async () => {
@@ -52,7 +56,9 @@ describe('remediateNotification: DynamoDB Local + sandbox API over TLS', () => {
       remediateNotification(message, h.deps, { requestId: 'req-a' }),
       remediateNotification(message, h.deps, { requestId: 'req-b' }),
     ]);
-    const third = await remediateNotification({ ...message, MessageId: 'resend' }, h.deps, { requestId: 'req-c' });
+    const third = await remediateNotification({ ...message, MessageId: 'resend' }, h.deps, {
+      requestId: 'req-c',
+    });
     expect([first.outcomes, second.outcomes, third.outcomes]).toEqual(
       expect.arrayContaining([{ acted: 1 }, { skipped: 1 }]),
     );
@@ -65,7 +71,12 @@ describe('remediateNotification: DynamoDB Local + sandbox API over TLS', () => {
     const summary = await remediateNotification(
       sns(
         notification([
-          { labels: { namespace: 'demo', pod: 'web-gone1' }, fingerprint: 'c3', status: 'resolved', endsAt: '2026-11-25T10:05:00.000Z' },
+          {
+            labels: { namespace: 'demo', pod: 'web-gone1' },
+            fingerprint: 'c3',
+            status: 'resolved',
+            endsAt: '2026-11-25T10:05:00.000Z',
+          },
         ]),
       ),
       h.deps,
@@ -78,7 +89,9 @@ describe('remediateNotification: DynamoDB Local + sandbox API over TLS', () => {
 
   it('refuses a non-JSON message: audited, dead-lettered, nothing deleted', async () => {
     const before = podNames(h);
-    const summary = await remediateNotification(sns('[FIRING:1] KubePodCrashLooping demo'), h.deps, { requestId: 'req-x' });
+    const summary = await remediateNotification(sns('[FIRING:1] KubePodCrashLooping demo'), h.deps, {
+      requestId: 'req-x',
+    });
     expect(summary.outcomes).toEqual({ rejected: 1 });
     expect(podNames(h)).toEqual(before);
     const dead = await h.tables.doc.send(
@@ -105,7 +118,14 @@ describe('remediateNotification: DynamoDB Local + sandbox API over TLS', () => {
   it('never reaches the API with a hostile label', async () => {
     const requestsBefore = h.sandbox.requests.length;
     const summary = await remediateNotification(
-      sns(notification([{ labels: { namespace: 'demo', pod: '../../api/v1/namespaces/kube-system/pods/x' }, fingerprint: 'e5' }])),
+      sns(
+        notification([
+          {
+            labels: { namespace: 'demo', pod: '../../api/v1/namespaces/kube-system/pods/x' },
+            fingerprint: 'e5',
+          },
+        ]),
+      ),
       h.deps,
       { requestId: 'req-h' },
     );
@@ -115,7 +135,9 @@ describe('remediateNotification: DynamoDB Local + sandbox API over TLS', () => {
   });
 
   it('completes the remediation when the notifier is down', async () => {
-    const down = await startRemedy([crashLoopPolicy], { notifier: { notify: () => Promise.reject(new Error('slack down')) } });
+    const down = await startRemedy([crashLoopPolicy], {
+      notifier: { notify: () => Promise.reject(new Error('slack down')) },
+    });
     try {
       const [victim] = podNames(down);
       const summary = await remediateNotification(
@@ -142,7 +164,9 @@ describe('remediateNotification: DynamoDB Local + sandbox API over TLS', () => {
       );
       expect(summary.outcomes).toEqual({ 'would-act': 1 });
       expect(podNames(dry)).toContain(victim);
-      expect(dry.notifier.records.at(-1)?.reason).toMatch(/^would delete pod demo\/.+ \(global mode is dry-run\)$/);
+      expect(dry.notifier.records.at(-1)?.reason).toMatch(
+        /^would delete pod demo\/.+ \(global mode is dry-run\)$/,
+      );
     } finally {
       await dry.close();
     }

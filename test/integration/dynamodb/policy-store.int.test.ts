@@ -1,10 +1,11 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoPolicyStore } from '#adapters/dynamodb/policy-store.js';
+import type { PolicyInput } from '#domain/policy/schema.js';
 import { createTestTables, type TestTables } from '../../support/dynamodb.js';
 import { RecordingLogger, RecordingMetrics } from '../../support/recorders.js';
 
-const crashLoop = {
+const crashLoop: PolicyInput = {
   name: 'restart-crashlooping-pod',
   match: { alertname: 'KubePodCrashLooping', matchers: ['severity=~"warning|critical"'] },
   priority: 100,
