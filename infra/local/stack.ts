@@ -1,0 +1,221 @@
+// The local stack behind `npm start` (and the end-to-end tests): DynamoDB Local with the deployed tables and
+// the example policies, a sandbox Kubernetes API (unless a kubeconfig is given), the local SNS endpoint, and the
+// functions subscribed to it exactly as serverless.yml wires them.
+import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoPolicyStore } from '#adapters/dynamodb/policy-store.js';
+import { validatePolicies } from '#app/apply-policies.js';
+import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_REGION } from './aws/local-account.js';
+import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.js';
+import { readKubeconfig } from './kubeconfig.js';
+import type { OnFailureRecord } from './lambda/invoke-async.js';
+import { subscribeFunctions } from './lambda/subscribe-functions.js';
+import { readPolicyFiles } from './policies.js';
+import { type Sandbox, startSandbox } from './sandbox/index.js';
+import { LOCAL_STAGE, readSnsWiring } from './serverless-wiring.js';
+import { EXAMPLE_ALERTMANAGER_CONFIG, localAlertmanagerConfig } from './sns/alertmanager-config.js';
+import { type SnsEndpoint, startSnsEndpoint } from './sns/sns-endpoint.js';
+import { createTables } from './tables.js';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+/** Fixed default ports, so an Alertmanager config written once keeps working across restarts. */
+export const DEFAULT_PORTS = { dynamodb: 8000, sns: 4002, kube: 6443 } as const;
+/** Logical cluster name the example policies default to. */
+export const SANDBOX_CLUSTER = 'sandbox';
+
+export interface LocalStackOptions {
+  /** Where state files go (local.json, kubeconfig, CA, dead letters); default <root>/.remedy. */
+  stateDir?: string;
+  ports?: Partial<Record<keyof typeof DEFAULT_PORTS, number>>;
+  /** Use an already running DynamoDB (tests share one) instead of starting DynamoDB Local. */
+  dynamodbEndpoint?: string;
+  /** A real cluster instead of the sandbox. */
+  kubeconfig?: string;
+  /** Table name suffix, so several stacks can share one DynamoDB. */
+  tableSuffix?: string;
+  mode?: 'enforce' | 'dry-run';
+  policyDir?: string;
+  /** Waits before Lambda's async retries; default a few hundred ms (Lambda waits minutes). */
+  retryDelaysMs?: readonly number[];
+  log?: (line: string) => void;
+}
+
+export interface LocalStack {
+  sns: SnsEndpoint;
+  topicArn: string;
+  dynamodbEndpoint: string;
+  tables: { policies: string; state: string };
+  sandbox: Sandbox | undefined;
+  kubeconfig: string;
+  localJson: string;
+  alertmanagerConfig: string;
+  deadLetters: OnFailureRecord[];
+  close(): Promise<void>;
+}
+
+/** Starts every piece, in dependency order; on any failure stops what already started. */
+export const startLocalStack = async (options: LocalStackOptions = {}): Promise<LocalStack> => {
+  const log = options.log ?? (() => {});
+  const stateDir = resolve(options.stateDir ?? join(ROOT, '.remedy'));
+  await mkdir(stateDir, { recursive: true });
+  const ports = { ...DEFAULT_PORTS, ...options.ports };
+  const stops: Array<() => Promise<void>> = [];
+  const close = async () => {
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+  };
+  try {
+    let ddb: DynamoDbLocal | undefined;
+    if (!options.dynamodbEndpoint) {
+      log(`starting DynamoDB Local on 127.0.0.1:${ports.dynamodb} …`);
+      ddb = await startDynamoDbLocal(ports.dynamodb);
+      stops.push(ddb.stop);
+    }
+    const dynamodbEndpoint = options.dynamodbEndpoint ?? ddb?.endpoint ?? '';
+    const suffix = options.tableSuffix ?? LOCAL_STAGE;
+    const tables = { policies: `remedy-policies-${suffix}`, state: `remedy-state-${suffix}` };
+    const policyCount = await prepareTables(
+      dynamodbEndpoint,
+      tables,
+      options.policyDir ?? join(ROOT, 'infra/policies'),
+    );
+    log(`tables ${tables.policies}, ${tables.state} ready; ${policyCount} policies loaded`);
+
+    let sandbox: Sandbox | undefined;
+    let cluster: { server: string; caData: string; token: string };
+    let kubeconfig: string;
+    if (options.kubeconfig) {
+      kubeconfig = resolve(options.kubeconfig);
+      cluster = await readKubeconfig(kubeconfig);
+      log(`using the cluster of ${kubeconfig} (${cluster.server})`);
+    } else {
+      sandbox = await startSandbox({ dir: join(stateDir, 'sandbox'), port: ports.kube });
+      stops.push(sandbox.close);
+      kubeconfig = sandbox.kubeconfigPath;
+      cluster = { server: sandbox.url, caData: sandbox.caData, token: sandbox.token };
+      log(`sandbox Kubernetes API at ${sandbox.url} (namespace demo, deployment web)`);
+    }
+
+    // The functions read their configuration from the environment at cold start, as in Lambda.
+    Object.assign(process.env, {
+      AWS_REGION: LOCAL_REGION,
+      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      POLICY_TABLE: tables.policies,
+      STATE_TABLE: tables.state,
+      DYNAMODB_ENDPOINT: dynamodbEndpoint,
+      REMEDY_MODE: options.mode ?? 'enforce',
+      KUBE_CLUSTER_NAME: SANDBOX_CLUSTER,
+      KUBE_API_URL: cluster.server,
+      KUBE_CA_DATA: cluster.caData,
+      KUBE_TOKEN: cluster.token,
+    });
+
+    const wiring = await readSnsWiring(join(ROOT, 'serverless.yml'), { region: LOCAL_REGION });
+    const sns = await startSnsEndpoint({
+      port: ports.sns,
+      region: LOCAL_REGION,
+      accountId: LOCAL_ACCOUNT_ID,
+      topics: [...new Set(wiring.map((w) => w.topicName))],
+    });
+    stops.push(sns.close);
+    const deadLetters: OnFailureRecord[] = [];
+    const deadLetterFile = join(stateDir, 'dead-letters.jsonl');
+    await subscribeFunctions(sns, wiring, {
+      root: ROOT,
+      retryDelaysMs: options.retryDelaysMs ?? [200, 400],
+      onFailure: async (record) => {
+        deadLetters.push(record);
+        await appendFile(deadLetterFile, `${JSON.stringify(record)}\n`);
+        log(`on-failure destination: ${record.responsePayload.errorMessage} (kept in ${deadLetterFile})`);
+      },
+    });
+    const firstTopic = wiring[0]?.topicName;
+    if (!firstTopic) throw new Error('serverless.yml subscribes no function to an SNS topic');
+    const topicArn = sns.topicArn(firstTopic);
+    log(`SNS endpoint ${sns.url}: ${wiring.map((w) => `${w.functionName} ← ${w.topicName}`).join(', ')}`);
+
+    const alertmanagerConfig = join(stateDir, 'alertmanager.yml');
+    await writeFile(
+      alertmanagerConfig,
+      localAlertmanagerConfig(await readFile(EXAMPLE_ALERTMANAGER_CONFIG, 'utf8'), {
+        snsUrl: sns.url,
+        topicArn,
+        region: LOCAL_REGION,
+        credentials: LOCAL_CREDENTIALS,
+      }),
+    );
+    const localJson = join(stateDir, 'local.json');
+    await writeFile(
+      localJson,
+      `${JSON.stringify(
+        {
+          sns: {
+            endpoint: sns.url,
+            topicArn,
+            region: LOCAL_REGION,
+            accessKeyId: LOCAL_CREDENTIALS.accessKeyId,
+            secretAccessKey: LOCAL_CREDENTIALS.secretAccessKey,
+          },
+          dynamodb: { endpoint: dynamodbEndpoint, policyTable: tables.policies, stateTable: tables.state },
+          kubeconfig,
+          kubernetes: { server: cluster.server, cluster: SANDBOX_CLUSTER },
+          alertmanagerConfig,
+          mode: options.mode ?? 'enforce',
+        },
+        null,
+        2,
+      )}\n`,
+    );
+    return {
+      sns,
+      topicArn,
+      dynamodbEndpoint,
+      tables,
+      sandbox,
+      kubeconfig,
+      localJson,
+      alertmanagerConfig,
+      deadLetters,
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+};
+
+/** Creates the tables (deployed schema) and loads the example policies, refusing an invalid set. */
+const prepareTables = async (
+  endpoint: string,
+  tables: { policies: string; state: string },
+  policyDir: string,
+): Promise<number> => {
+  // A copy: the SDK annotates the credentials object it is given.
+  const client = new DynamoDBClient({
+    endpoint,
+    region: LOCAL_REGION,
+    credentials: { ...LOCAL_CREDENTIALS },
+  });
+  try {
+    await createTables(client, { PoliciesTable: tables.policies, StateTable: tables.state });
+    const validation = validatePolicies(readPolicyFiles(policyDir));
+    if (!validation.ok)
+      throw new Error(`invalid policies in ${policyDir}:\n  ${validation.problems.join('\n  ')}`);
+    const silent = { info: () => {}, warn: () => {}, error: () => {} };
+    const store = new DynamoPolicyStore(
+      DynamoDBDocumentClient.from(client),
+      tables.policies,
+      { logger: silent, metrics: { count: () => {} }, now: Date.now },
+      0,
+    );
+    const at = new Date().toISOString();
+    for (const { input } of validation.policies) await store.put(input, at);
+    return validation.policies.length;
+  } finally {
+    client.destroy();
+  }
+};
