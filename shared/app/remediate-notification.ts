@@ -5,7 +5,7 @@ import { parseNotification, type SnsMessageAttributes } from '#domain/alert/pars
 import type { Alert } from '#domain/alert/schema.js';
 import type { AuditRecord } from '#domain/audit.js';
 import { type Decision, decide, type Mode } from '#domain/decide.js';
-import { KubernetesError, RemedyError } from '#domain/errors.js';
+import { RemedyError } from '#domain/errors.js';
 import type { Clusters, Ledger, Logger, Metrics, Notifier, PolicyStore } from '#domain/ports.js';
 import { targetRef } from '#domain/target/target.js';
 
@@ -125,8 +125,9 @@ export const remediateNotification = async (
       const result = await execute(decision.plan, deps, invocation.signal);
       await record({ ...facts, ...result, at: deps.clock().toISOString() }, settle);
     } catch (error) {
-      const retryable =
-        !(error instanceof RemedyError) || (error instanceof KubernetesError && error.retryable);
+      // Unknown errors and transient ones (5xx, 429, timeouts, DescribeCluster hiccups) may succeed on a
+      // retry; denied, invalid or unknown-cluster errors will not.
+      const retryable = !(error instanceof RemedyError) || ('retryable' in error && error.retryable === true);
       if (retryable) {
         await deps.ledger.release(key, claim.token);
         summary.retryable = true;

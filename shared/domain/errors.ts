@@ -9,6 +9,7 @@ export const ErrorCode = {
   InvalidTarget: 'INVALID_TARGET',
   Kubernetes: 'KUBERNETES_ERROR',
   UnknownCluster: 'UNKNOWN_CLUSTER',
+  ClusterAccess: 'CLUSTER_ACCESS_ERROR',
   Config: 'CONFIG_ERROR',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -63,6 +64,19 @@ export class UnknownClusterError extends RemedyError {
   constructor(cluster: string, known: readonly string[]) {
     super(ErrorCode.UnknownCluster, `unknown cluster "${cluster}" (known: ${known.join(', ') || 'none'})`);
     this.name = 'UnknownClusterError';
+  }
+}
+
+/**
+ * remedy could not get to a cluster's API: DescribeCluster denied or failing, the cluster not ACTIVE, or
+ * AssumeRole refused. The message names the cluster and what is missing.
+ */
+export class ClusterAccessError extends RemedyError {
+  readonly retryable: boolean;
+  constructor(message: string, opts: { retryable: boolean; cause?: unknown }) {
+    super(ErrorCode.ClusterAccess, message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.name = 'ClusterAccessError';
+    this.retryable = opts.retryable;
   }
 }
 

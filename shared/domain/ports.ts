@@ -1,4 +1,5 @@
 import type { AuditRecord } from './audit.js';
+import type { ClusterEntry } from './cluster/registry.js';
 import type { Policy } from './policy/schema.js';
 import type { Target } from './target/target.js';
 
@@ -69,4 +70,10 @@ export interface Logger {
   info(message: string, fields?: Record<string, unknown>): void;
   warn(message: string, fields?: Record<string, unknown>): void;
   error(message: string, fields?: Record<string, unknown>): void;
+}
+
+/** The clusters registry: logical cluster name → EKS cluster, region, role. */
+export interface ClusterRegistry {
+  get(name: string): Promise<ClusterEntry | undefined>;
+  list(): Promise<ClusterEntry[]>;
 }

@@ -14,13 +14,17 @@ const podPath = (namespace: string, name: string) =>
 
 /** The Cluster port over the Kubernetes REST API. */
 export class KubernetesCluster implements Cluster {
-  constructor(private readonly http: KubeHttp) {}
+  constructor(
+    private readonly http: KubeHttp,
+    /** Logical cluster name, for error messages an operator can act on. */
+    private readonly name = 'cluster',
+  ) {}
 
   async getPod(namespace: string, name: string, signal?: AbortSignal): Promise<PodInfo | undefined> {
     const path = podPath(namespace, name);
     const res = await this.http.call('GET', path, { signal });
     if (res.status === 404) return undefined;
-    if (res.status !== 200) throw statusError('GET', path, res);
+    if (res.status !== 200) throw statusError('GET', path, res, this.name);
     const pod = res.body as PodObject;
     const owner = pod.metadata?.ownerReferences?.find((o) => o.controller);
     return {
@@ -51,6 +55,6 @@ export class KubernetesCluster implements Cluster {
     if (res.status === 200 || res.status === 202) return 'deleted';
     if (res.status === 404) return 'gone';
     if (res.status === 409) return 'replaced';
-    throw statusError('DELETE', path, res);
+    throw statusError('DELETE', path, res, this.name);
   }
 }

@@ -97,13 +97,23 @@ export class KubeHttp {
 const transportError = (method: string, path: string, cause: Error) =>
   new KubernetesError(`${method} ${path}: ${cause.message}`, { retryable: true, cause });
 
-/** Turns a non-2xx answer into a KubernetesError with the API's own message. */
-export const statusError = (method: string, path: string, res: KubeResponse): KubernetesError => {
+/** What an operator can do about an authentication or authorisation failure. */
+const HINTS: Readonly<Record<number, string>> = {
+  401: "the cluster rejected remedy's token: is the function role mapped to a Kubernetes group by an EKS access entry (infra/resources/eks-access-entry.yml)?",
+  403: 'RBAC denied it: grant the verb to the remedy group (infra/kubernetes/rbac.yml)',
+};
+
+/** Turns a non-2xx answer into a KubernetesError with the API's own message and, for 401/403, a hint. */
+export const statusError = (
+  method: string,
+  path: string,
+  res: KubeResponse,
+  cluster = 'cluster',
+): KubernetesError => {
   const body = res.body as { message?: string; reason?: string } | string | undefined;
   const detail =
     typeof body === 'object' && body ? (body.message ?? body.reason) : String(body ?? '').slice(0, 200);
-  return new KubernetesError(`${method} ${path}: HTTP ${res.status}${detail ? `: ${detail}` : ''}`, {
-    status: res.status,
-    retryable: RETRYABLE_STATUS.has(res.status),
-  });
+  const hint = HINTS[res.status];
+  const message = `${cluster}: ${method} ${path}: HTTP ${res.status}${detail ? `: ${detail}` : ''}${hint ? ` (${hint})` : ''}`;
+  return new KubernetesError(message, { status: res.status, retryable: RETRYABLE_STATUS.has(res.status) });
 };

@@ -17,7 +17,7 @@ export class StaticClusters implements Clusters {
     if (cached) return cached;
     const connection = this.connections[target.cluster];
     if (!connection) throw new UnknownClusterError(target.cluster, Object.keys(this.connections));
-    const cluster = new KubernetesCluster(new KubeHttp(connection));
+    const cluster = new KubernetesCluster(new KubeHttp(connection), target.cluster);
     this.clusters.set(target.cluster, cluster);
     return cluster;
   }

@@ -1,0 +1,37 @@
+import { DescribeClusterCommand, EKSClient } from '@aws-sdk/client-eks';
+import type { AwsCredentials } from './assume-role.js';
+
+/** What remedy needs from DescribeCluster to reach a cluster's API. */
+export interface ClusterAccess {
+  endpoint: string;
+  /** base64 PEM, exactly as EKS returns it (the API server's CA). */
+  caData: string;
+  status: string;
+  arn: string;
+}
+
+/** EKS DescribeCluster in the cluster's region with the given credentials. */
+export const describeCluster = async (
+  name: string,
+  region: string,
+  credentials: AwsCredentials,
+  endpoint?: string,
+): Promise<ClusterAccess> => {
+  const eks = new EKSClient({
+    region,
+    credentials: { ...credentials },
+    maxAttempts: 2,
+    ...(endpoint ? { endpoint } : {}),
+  });
+  try {
+    const { cluster } = await eks.send(new DescribeClusterCommand({ name }));
+    return {
+      endpoint: cluster?.endpoint ?? '',
+      caData: cluster?.certificateAuthority?.data ?? '',
+      status: cluster?.status ?? 'UNKNOWN',
+      arn: cluster?.arn ?? name,
+    };
+  } finally {
+    eks.destroy();
+  }
+};
