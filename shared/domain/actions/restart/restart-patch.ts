@@ -18,6 +18,7 @@ export const buildRestartPatch = (now: Date): RestartPatch => ({
   spec: { template: { metadata: { annotations: { [RESTARTED_AT_ANNOTATION]: rfc3339Seconds(now) } } } },
 });
 
+/** kubectl's wording for the same refusal. */
 export const PAUSED_RESTART_REFUSAL = "can't restart paused deployment (run rollout resume first)";
 
 /** Refuses a paused Deployment, whose controller would record the change but roll no pod. */

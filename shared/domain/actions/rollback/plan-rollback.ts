@@ -30,6 +30,7 @@ export type DeploymentRollbackPlan =
   | { kind: 'refuse'; reason: string }
   | { kind: 'notify'; reason: string };
 
+/** kubectl's wording: a paused Deployment would record the new template but roll no pod. */
 export const PAUSED_REFUSAL =
   "you cannot rollback a paused deployment; resume it first with 'kubectl rollout resume' and try again";
 
