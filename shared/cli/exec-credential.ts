@@ -1,4 +1,4 @@
-/** The client-go exec plugin output (`ExecCredential`), formatted exactly as `aws eks get-token` (v2) prints it. */
+// The client-go exec plugin output (`ExecCredential`), formatted exactly as `aws eks get-token` (v2) prints it.
 
 /** The exec credential API versions client-go speaks; v1beta1 is the default when the client says nothing. */
 export const EXEC_API = {
@@ -30,7 +30,9 @@ export function discoverApiVersion(execInfo: string | undefined): ApiVersionChoi
     };
   }
   const requested =
-    typeof parsed === 'object' && parsed !== null ? (parsed as { apiVersion?: unknown }).apiVersion : undefined;
+    typeof parsed === 'object' && parsed !== null
+      ? (parsed as { apiVersion?: unknown }).apiVersion
+      : undefined;
   if (requested === EXEC_API.v1 || requested === EXEC_API.v1beta1) return { apiVersion: requested };
   if (requested === EXEC_API.v1alpha1) {
     return {
@@ -49,7 +51,10 @@ export function discoverApiVersion(execInfo: string | undefined): ApiVersionChoi
  * `\uXXXX` (ensure_ascii). Our values are ASCII today; this keeps the output identical if that ever changes.
  */
 const pyString = (value: string) =>
-  JSON.stringify(value).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  JSON.stringify(value).replace(
+    /[\u007f-\uffff]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 
 /** `2026-11-25T12:14:00Z`: RFC 3339 in UTC with whole seconds, the AWS CLI's `%Y-%m-%dT%H:%M:%SZ`. */
 export const formatTimestamp = (at: Date) => at.toISOString().replace(/\.\d{3}Z$/, 'Z');

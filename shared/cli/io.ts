@@ -13,7 +13,6 @@ export interface CliIo {
 
 /** One top-level command (`remedy <name> ...`); `args` are the words after its name. */
 export interface CliCommand {
-  readonly summary: string;
   run(args: readonly string[], io: CliIo): Promise<number>;
 }
 
@@ -29,7 +28,10 @@ export class UsageError extends Error {
 }
 
 /** node:util parseArgs with its TypeErrors (unknown option, missing value) turned into UsageErrors. */
-export function parseCommandArgs<T extends ParseArgsConfig>(config: T, usage: string): ReturnType<typeof parseArgs<T>> {
+export function parseCommandArgs<T extends ParseArgsConfig>(
+  config: T,
+  usage: string,
+): ReturnType<typeof parseArgs<T>> {
   try {
     return parseArgs(config);
   } catch (error) {

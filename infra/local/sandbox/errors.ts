@@ -6,7 +6,7 @@ export interface StatusDetails {
   group?: string;
   kind?: string;
   uid?: string;
-  causes?: Array<{ reason: string; message: string; field: string }>;
+  causes?: Array<{ reason: string; message: string; field?: string }>;
   retryAfterSeconds?: number;
 }
 
@@ -158,6 +158,24 @@ export function unsupportedMediaType(contentType: string | undefined): ApiError 
     'UnsupportedMediaType',
     `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json${contentType ? ` (got ${contentType})` : ''}`,
   );
+}
+
+/** 429 TooManyRequests, e.g. an eviction the disruption budget refuses; a positive delay adds Retry-After. */
+export function tooManyRequests(
+  message: string,
+  retryAfterSeconds: number,
+  causes: StatusDetails['causes'],
+): ApiError {
+  return new ApiError(429, 'TooManyRequests', message, {
+    ...(causes ? { causes } : {}),
+    ...(retryAfterSeconds > 0 ? { retryAfterSeconds } : {}),
+  });
+}
+
+/** 403 Forbidden: `poddisruptionbudgets.policy "x" is forbidden: <why>`. */
+export function forbidden(qualified: string, name: string, why: string): ApiError {
+  const [kind = qualified, group = ''] = qualified.split(/\.(.*)/);
+  return new ApiError(403, 'Forbidden', `${qualified} "${name}" is forbidden: ${why}`, { name, group, kind });
 }
 
 /** 401 Unauthorized (bad or missing bearer token). */

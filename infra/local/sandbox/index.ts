@@ -6,12 +6,15 @@ import type { AddressInfo } from 'node:net';
 import { isIPv6 } from 'node:net';
 import { join, resolve } from 'node:path';
 import { attachControllers } from './controllers/index.js';
+import { FaultInjector, type SandboxFaults } from './http/faults.js';
 import { createApiServer, type RequestLogEntry } from './http/server.js';
 import { writeKubeconfig } from './kubeconfig.js';
 import { seed } from './seed.js';
 import { SandboxStore } from './store.js';
 import { generateTls } from './tls.js';
 
+export { SANDBOX_NODES, type SandboxNode } from './controllers/nodes.js';
+export type { Fault, FaultSpec, SandboxFaults } from './http/faults.js';
 export type { RequestLogEntry } from './http/server.js';
 export { SandboxStore } from './store.js';
 export type { K8sObject, ResourceDef } from './types.js';
@@ -27,7 +30,10 @@ export interface SandboxOptions {
   token?: string;
   /** Extra authenticator (e.g. for EKS tokens): a token is accepted if it equals `token` or this resolves true. */
   authenticate?: (token: string) => boolean | Promise<boolean>;
-  /** Default true: seed the demo namespace and Deployment demo/web. */
+  /**
+   * Default true: seed namespace demo (Deployment web, PodDisruptionBudget web-pdb) and namespace data
+   * (StatefulSet db, DaemonSet agent); see seed.ts.
+   */
   seed?: boolean;
 }
 
@@ -43,8 +49,14 @@ export interface Sandbox {
   kubeconfigPath: string;
   /** The in-memory objects, for tests to inspect or insert (controllers run after each write). */
   store: SandboxStore;
-  /** Every request received, in order. */
+  /** Every request received, in order (those taken by a fault carry `fault`). */
   requests: RequestLogEntry[];
+  /**
+   * Fault injection: `faults.add({ method, pathPattern, status, times, retryAfterSeconds, delayMs, body })`
+   * answers the next matching requests with that status (or `'reset'`, or `'pass'` after a delay) before
+   * normal handling.
+   */
+  faults: SandboxFaults;
   close(): Promise<void>;
 }
 
@@ -60,7 +72,9 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
   if (opts.seed !== false) seed(store);
 
   const requests: RequestLogEntry[] = [];
+  const faults = new FaultInjector();
   const api = createApiServer({
+    faults,
     store,
     token,
     authenticate: opts.authenticate,
@@ -92,6 +106,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     kubeconfigPath,
     store,
     requests,
+    faults,
     close: () => {
       closed ??= new Promise<void>((done) => {
         api.server.close(() => done());

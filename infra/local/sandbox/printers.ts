@@ -28,7 +28,8 @@ export function age(obj: K8sObject, now: number): string {
   return created ? humanDuration(now - Date.parse(created)) : '<unknown>';
 }
 
-const col = (
+/** One column definition. */
+export const col = (
   name: string,
   type: TableColumn['type'],
   description: string,
@@ -42,8 +43,8 @@ const col = (
   priority,
 });
 
-const NAME = col('Name', 'string', 'Name must be unique within a namespace.', 0, 'name');
-const AGE = col(
+export const NAME = col('Name', 'string', 'Name must be unique within a namespace.', 0, 'name');
+export const AGE = col(
   'Age',
   'string',
   'CreationTimestamp is a timestamp representing the server time when this object was created.',
@@ -106,7 +107,8 @@ export const podPrinter: Printer = {
   },
 };
 
-function containersAndImages(obj: K8sObject): [string, string, string] {
+/** The wide cells of a workload: container names, images and selector. */
+export function containersAndImages(obj: K8sObject): [string, string, string] {
   const containers: Array<{ name?: string; image?: string }> = obj.spec?.template?.spec?.containers ?? [];
   return [
     containers.map((c) => c.name).join(','),
@@ -115,7 +117,8 @@ function containersAndImages(obj: K8sObject): [string, string, string] {
   ];
 }
 
-const WORKLOAD_WIDE = [
+/** The `-o wide` columns of workloads (Containers, Images, Selector). */
+export const WORKLOAD_WIDE = [
   col('Containers', 'string', 'Names of each container in the template.', 1),
   col('Images', 'string', 'Images referenced by each container in the template.', 1),
   col(

@@ -1,6 +1,5 @@
+// SigV4 (AWS Signature Version 4) query-string presigning of a GET, with node:crypto only. Pure: time is an input.
 import { createHash, createHmac } from 'node:crypto';
-
-/** SigV4 (AWS Signature Version 4) query-string presigning of a GET, with node:crypto only. Pure: time is an input. */
 
 /** The only algorithm STS accepts for presigned URLs. */
 export const SIGV4_ALGORITHM = 'AWS4-HMAC-SHA256';

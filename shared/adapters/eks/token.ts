@@ -17,6 +17,8 @@ const STS_QUERY: ReadonlyArray<readonly [string, string]> = [
 ];
 // Region names are lower-case words and digits joined by dashes; anything else must not reach a host name.
 const REGION_PATTERN = /^[a-z]{2}(-[a-z0-9]+)+$/;
+// A DNS name only: the host goes into the signed URL verbatim.
+const HOST_PATTERN = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/;
 // Printable ASCII without spaces: EKS names and Outposts cluster ids fit, and no header folding can sneak in.
 const CLUSTER_ID_PATTERN = /^[\x21-\x7e]{1,256}$/;
 
@@ -45,14 +47,14 @@ export function stsRegionalHost(region: string): string {
 /** Builds the `k8s-aws-v1.` token byte-identical to `aws eks get-token` for the same credentials, region and clock. */
 export function createEksToken(input: EksTokenInput): EksToken {
   const { clusterName, region, credentials, now } = input;
-  assertRegion(region);
-  if (!CLUSTER_ID_PATTERN.test(clusterName)) {
-    throw new ConfigError(
-      `invalid EKS cluster name ${JSON.stringify(clusterName)}: use the name, not the ARN`,
-    );
-  }
+  assertTokenTarget(clusterName, region);
   if (credentials.accessKeyId === '' || credentials.secretAccessKey === '') {
     throw new ConfigError('cannot sign an EKS token: the AWS credentials are empty');
+  }
+  if (input.stsHost !== undefined && !HOST_PATTERN.test(input.stsHost)) {
+    throw new ConfigError(
+      `invalid STS host ${JSON.stringify(input.stsHost)}: a host name, no scheme or path`,
+    );
   }
   const url = presignGet({
     host: input.stsHost ?? stsRegionalHost(region),
@@ -72,6 +74,18 @@ export function createEksToken(input: EksTokenInput): EksToken {
     token: TOKEN_PREFIX + Buffer.from(url, 'utf8').toString('base64url'),
     expiresAt: new Date(signedAt + TOKEN_TTL_SECONDS * 1000),
   };
+}
+
+/** Throws a ConfigError unless the cluster name and region can go into a token (callers check before signing). */
+export function assertTokenTarget(clusterName: string, region: string): void {
+  assertRegion(region);
+  // EKS compares the header with the cluster's name: an ARN would sign a token that is always refused.
+  if (clusterName.startsWith('arn:')) {
+    throw new ConfigError(`EKS cluster ${clusterName} is an ARN: the token needs the cluster's name`);
+  }
+  if (!CLUSTER_ID_PATTERN.test(clusterName)) {
+    throw new ConfigError(`invalid EKS cluster name ${JSON.stringify(clusterName)}`);
+  }
 }
 
 function assertRegion(region: string): void {

@@ -11,7 +11,12 @@ describe('npm run package (osls + serverless-esbuild, offline, no AWS credential
   it('builds a CloudFormation template wiring remediate to the alerts topic', async () => {
     // Prepare: no credentials of any kind, a throwaway output folder.
     const out = mkdtempSync(join(tmpdir(), 'remedy-package-'));
-    const env = { ...process.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off', HOME: out };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      SLS_TELEMETRY_DISABLED: '1',
+      SLS_NOTIFICATIONS_MODE: 'off',
+      HOME: out,
+    };
     for (const key of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE'])
       delete env[key];
     // Act

@@ -27,6 +27,19 @@ export async function kubectl(sandbox: Sandbox, home: string, ...args: string[])
   }
 }
 
+/** Runs the real kubectl expecting it to fail; resolves with its stderr (rejects if it succeeds). */
+export async function kubectlFails(sandbox: Sandbox, home: string, ...args: string[]): Promise<string> {
+  try {
+    await run('kubectl', ['--kubeconfig', sandbox.kubeconfigPath, ...args], {
+      env: { PATH: process.env.PATH ?? '', HOME: home },
+      timeout: 30_000,
+    });
+  } catch (e) {
+    return (e as { stderr?: string }).stderr ?? '';
+  }
+  throw new Error(`kubectl ${args.join(' ')} succeeded but was expected to fail`);
+}
+
 /** The data rows of kubectl's table output, split into cells. */
 export const tableRows = (table: string): string[][] =>
   table
@@ -38,6 +51,7 @@ export const tableRows = (table: string): string[][] =>
 export interface Reply {
   status: number;
   body: Record<string, unknown> & { items?: K8sObject[] };
+  headers: Record<string, string | string[] | undefined>;
 }
 
 export interface CallOptions {
@@ -47,6 +61,8 @@ export interface CallOptions {
   /** Sent as is instead of JSON.stringify(body). */
   rawBody?: string;
   contentType?: string;
+  /** Abort the request after this many milliseconds (rejects with a timeout error). */
+  timeoutMs?: number;
 }
 
 /** A raw HTTPS call that trusts only the sandbox CA (no insecure flag). */
@@ -77,10 +93,19 @@ export function call(sandbox: Sandbox, method: string, path: string, opts: CallO
         res.on('data', (c: string) => {
           text += c;
         });
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : {} }));
+        res.on('end', () => {
+          const json = (res.headers['content-type'] ?? '').startsWith('application/json');
+          const body = !text ? {} : json ? JSON.parse(text) : { text };
+          resolve({ status: res.statusCode ?? 0, body, headers: res.headers });
+        });
       },
     );
     req.on('error', reject);
+    if (opts.timeoutMs !== undefined) {
+      req.setTimeout(opts.timeoutMs, () =>
+        req.destroy(new Error(`client timeout after ${opts.timeoutMs} ms`)),
+      );
+    }
     req.end(payload);
   });
 }

@@ -137,7 +137,10 @@ describe('sandbox store and controllers', () => {
 
     // Assess
     expect(afterDeploy).toEqual([0, 0]);
-    expect(store.list('pods')).toHaveLength(0);
+    expect(store.list('pods', 'demo')).toHaveLength(0);
+    expect(store.list('poddisruptionbudgets', 'demo')).toHaveLength(0);
+    // The other seeded namespace (StatefulSet db, DaemonSet agent) is untouched.
+    expect(store.list('pods', 'data')).toHaveLength(4);
   });
 
   it('rejects invalid objects (422), duplicates (409) and objects in a missing namespace (404)', () => {

@@ -1,22 +1,24 @@
 // The Deployment controller: one ReplicaSet per pod template, revisions, an instant rollout, status.
 import type { SandboxStore } from '../store.js';
 import type { K8sObject } from '../types.js';
-import { canonicalJson, fnv32a, jsonEqual, pruneEmpty, safeEncode, timestamp } from '../util.js';
+import { canonicalJson, fnv32a, jsonEqual, pruneEmpty, safeEncode } from '../util.js';
+import { deploymentStatus } from './deployment-status.js';
 import {
   controllerRef,
   intOrPercent,
   isControlledBy,
-  omitZero,
   POD_TEMPLATE_HASH,
   REVISION_ANNOTATION,
   revisionOf,
 } from './util.js';
 
+const REVISION_HISTORY_ANNOTATION = 'deployment.kubernetes.io/revision-history';
+
 // Deployment annotations that are not copied to its ReplicaSets (deployment_util.go annotationsToSkip).
 const SKIP_ANNOTATIONS = new Set([
   'kubectl.kubernetes.io/last-applied-configuration',
   REVISION_ANNOTATION,
-  'deployment.kubernetes.io/revision-history',
+  REVISION_HISTORY_ANNOTATION,
   'deployment.kubernetes.io/desired-replicas',
   'deployment.kubernetes.io/max-replicas',
   'deprecated.deployment.rollback.to',
@@ -94,56 +96,58 @@ function patchReplicaSet(store: SandboxStore, rs: K8sObject, change: (rs: K8sObj
   if (!jsonEqual(next, rs)) store.update('replicasets', next);
 }
 
-function conditions(
-  d: K8sObject,
-  newRs: K8sObject | undefined,
-  available: number,
-  complete: boolean,
-): unknown[] {
-  const replicas: number = d.spec?.replicas ?? 1;
-  const maxUnavailable = intOrPercent(d.spec?.strategy?.rollingUpdate?.maxUnavailable ?? 0, replicas, false);
-  const minAvailable = available >= replicas - maxUnavailable;
-  const wanted = [
-    minAvailable
-      ? {
-          type: 'Available',
-          status: 'True',
-          reason: 'MinimumReplicasAvailable',
-          message: 'Deployment has minimum availability.',
-        }
-      : {
-          type: 'Available',
-          status: 'False',
-          reason: 'MinimumReplicasUnavailable',
-          message: 'Deployment does not have minimum availability.',
-        },
-    complete
-      ? {
-          type: 'Progressing',
-          status: 'True',
-          reason: 'NewReplicaSetAvailable',
-          message: `ReplicaSet "${newRs?.metadata.name}" has successfully progressed.`,
-        }
-      : {
-          type: 'Progressing',
-          status: 'True',
-          reason: 'ReplicaSetUpdated',
-          message: `ReplicaSet "${newRs?.metadata.name}" is progressing.`,
-        },
-  ];
-  const now = timestamp();
-  // Keep timestamps of unchanged conditions so a resync is a no-op (and does not bump resourceVersion).
-  return wanted.map((c) => {
-    const old = (d.status?.conditions ?? []).find((o: { type: string }) => o.type === c.type);
-    const same = old && old.status === c.status && old.reason === c.reason && old.message === c.message;
-    return same
-      ? old
-      : {
-          ...c,
-          lastUpdateTime: now,
-          lastTransitionTime: old?.status === c.status ? old.lastTransitionTime : now,
-        };
+/** Reuses or creates the ReplicaSet of the current template, gives it the next revision, scales the rest to 0. */
+function rollOut(store: SandboxStore, d: K8sObject, owned: () => K8sObject[], found?: K8sObject): K8sObject {
+  const maxOld = Math.max(
+    0,
+    ...owned()
+      .filter((rs) => rs.metadata.uid !== found?.metadata.uid)
+      .map(revisionOf),
+  );
+  const newRs = found ?? createReplicaSet(store, d, maxOld + 1);
+  // Reusing an old template (e.g. `rollout undo`) gives that ReplicaSet the next revision number and
+  // records the numbers it had in revision-history (SetNewReplicaSetAnnotations).
+  const previous = revisionOf(newRs);
+  const revision = Math.max(previous, maxOld + 1);
+  patchReplicaSet(store, newRs, (rs) => {
+    const history = rs.metadata.annotations?.[REVISION_HISTORY_ANNOTATION];
+    rs.metadata.annotations = {
+      ...rs.metadata.annotations,
+      ...replicaAnnotations(d, revision),
+      ...(previous > 0 && previous < revision
+        ? { [REVISION_HISTORY_ANNOTATION]: history ? `${history},${previous}` : String(previous) }
+        : {}),
+    };
+    rs.spec.replicas = d.spec.replicas ?? 1;
   });
+  for (const old of owned()) {
+    if (old.metadata.uid !== newRs.metadata.uid) patchReplicaSet(store, old, (rs) => (rs.spec.replicas = 0));
+  }
+  return newRs;
+}
+
+/**
+ * A paused Deployment still scales, but only the one active ReplicaSet (or, with none active, the
+ * latest): it never creates a ReplicaSet nor shifts replicas between them (FindActiveOrLatest).
+ */
+function scalePaused(store: SandboxStore, d: K8sObject, all: K8sObject[], newRs?: K8sObject): void {
+  const active = all.filter((rs) => (rs.spec?.replicas ?? 0) > 0);
+  const latest = newRs ?? [...all].sort((a, b) => revisionOf(b) - revisionOf(a))[0];
+  const target = active.length === 1 ? active[0] : active.length === 0 ? latest : undefined;
+  if (target) patchReplicaSet(store, target, (rs) => (rs.spec.replicas = d.spec?.replicas ?? 1));
+}
+
+/** Deletes the oldest idle ReplicaSets beyond spec.revisionHistoryLimit (cleanupDeployment). */
+function cleanupHistory(store: SandboxStore, d: K8sObject, all: K8sObject[], newRs?: K8sObject): void {
+  const limit: number = d.spec?.revisionHistoryLimit ?? 10;
+  const idle = all
+    .filter(
+      (rs) => rs.metadata.uid !== newRs?.metadata.uid && rs.spec?.replicas === 0 && !rs.status?.replicas,
+    )
+    .sort((a, b) => revisionOf(a) - revisionOf(b));
+  for (const rs of idle.slice(0, Math.max(0, idle.length - limit))) {
+    store.delete('replicasets', d.metadata.namespace, rs.metadata.name as string);
+  }
 }
 
 /** Reconciles one Deployment: picks or creates its new ReplicaSet, scales old ones to 0, updates status. */
@@ -151,56 +155,16 @@ export function syncDeployment(store: SandboxStore, d: K8sObject): void {
   const namespace = d.metadata.namespace as string;
   const owned = () => store.list('replicasets', namespace).filter((rs) => isControlledBy(rs, d));
   let newRs = owned().find((rs) => sameTemplate(rs.spec?.template, d.spec?.template));
-  if (!d.spec?.paused) {
-    const maxOld = Math.max(
-      0,
-      ...owned()
-        .filter((rs) => rs.metadata.uid !== newRs?.metadata.uid)
-        .map(revisionOf),
-    );
-    if (!newRs) newRs = createReplicaSet(store, d, maxOld + 1);
-    // Reusing an old template (e.g. `rollout undo`) gives that ReplicaSet the next revision number.
-    const revision = Math.max(revisionOf(newRs), maxOld + 1);
-    patchReplicaSet(store, newRs, (rs) => {
-      rs.metadata.annotations = { ...rs.metadata.annotations, ...replicaAnnotations(d, revision) };
-      rs.spec.replicas = d.spec.replicas ?? 1;
-    });
-    for (const old of owned()) {
-      if (old.metadata.uid !== newRs.metadata.uid)
-        patchReplicaSet(store, old, (rs) => (rs.spec.replicas = 0));
-    }
-    const limit: number = d.spec.revisionHistoryLimit ?? 10;
-    const idle = owned()
-      .filter(
-        (rs) => rs.metadata.uid !== newRs?.metadata.uid && rs.spec.replicas === 0 && !rs.status?.replicas,
-      )
-      .sort((a, b) => revisionOf(a) - revisionOf(b));
-    for (const rs of idle.slice(0, Math.max(0, idle.length - limit))) {
-      store.delete('replicasets', namespace, rs.metadata.name as string);
-    }
-    newRs = store.get('replicasets', namespace, newRs.metadata.name as string);
-  }
-  const all = owned();
-  const sum = (f: (rs: K8sObject) => number | undefined) => all.reduce((n, rs) => n + (f(rs) ?? 0), 0);
-  const replicas = sum((rs) => rs.status?.replicas);
-  const updated: number = newRs?.status?.replicas ?? 0;
-  const available = sum((rs) => rs.status?.availableReplicas);
-  const desired: number = d.spec?.replicas ?? 1;
-  const complete = updated === desired && replicas === desired && available === desired;
-  const status = omitZero({
-    observedGeneration: d.metadata.generation ?? 1,
-    replicas,
-    updatedReplicas: updated,
-    readyReplicas: sum((rs) => rs.status?.readyReplicas),
-    availableReplicas: available,
-    unavailableReplicas: Math.max(0, desired - available),
-    conditions: conditions(d, newRs, available, complete),
-    ...(d.status?.collisionCount ? { collisionCount: d.status.collisionCount } : {}),
-  });
+  // Paused: template changes are stored but wait for `rollout resume` to get a ReplicaSet.
+  if (d.spec?.paused) scalePaused(store, d, owned(), newRs);
+  else newRs = rollOut(store, d, owned, newRs);
+  cleanupHistory(store, d, owned(), newRs);
+  if (newRs) newRs = store.get('replicasets', namespace, newRs.metadata.name as string);
+
   const current = store.get('deployments', namespace, d.metadata.name as string);
   if (!current) return;
   const next = structuredClone(current);
-  next.status = status;
+  next.status = deploymentStatus(current, owned(), newRs);
   if (newRs)
     next.metadata.annotations = {
       ...next.metadata.annotations,

@@ -1,17 +1,25 @@
 // The controllers run after every write, in this order, until nothing changes.
-// Add a controller (StatefulSet, DaemonSet, PodDisruptionBudget status...) by listing it here.
+// Add a controller by listing it here.
 import type { SandboxStore } from '../store.js';
+import { daemonSetController } from './daemonset.js';
 import { deploymentController } from './deployment.js';
+import { disruptionController } from './disruption.js';
 import { garbageCollector } from './gc.js';
 import { kubelet } from './kubelet.js';
 import { replicaSetController } from './replicaset.js';
+import { statefulSetController } from './statefulset.js';
 
 export type Controller = (store: SandboxStore) => void;
 
 export const CONTROLLERS: readonly Controller[] = [
   garbageCollector,
+  // Before the workload controllers: an evicted pod's disruptedPods entry must be dropped while the pod
+  // is gone, before a StatefulSet recreates a pod with the same name (see disruption.ts).
+  disruptionController,
   deploymentController,
   replicaSetController,
+  statefulSetController,
+  daemonSetController,
   kubelet,
 ];
 

@@ -45,3 +45,13 @@ export function intOrPercent(value: unknown, total: number, roundUp: boolean): n
 export function omitZero<T extends Record<string, unknown>>(status: T, keep: readonly string[] = []): T {
   return Object.fromEntries(Object.entries(status).filter(([k, v]) => v !== 0 || keep.includes(k))) as T;
 }
+
+/** podutil.IsPodReady: the pod's Ready condition is True (what PDBs and workload status count). */
+export function isPodReady(pod: K8sObject): boolean {
+  return (pod.status?.conditions ?? []).some(
+    (c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True',
+  );
+}
+
+/** True for a pod that is being deleted (the sandbox deletes at once, but tests may set the field). */
+export const isDeleting = (obj: K8sObject): boolean => Boolean(obj.metadata.deletionTimestamp);

@@ -13,6 +13,7 @@ import {
 import { openApiGroupVersion, openApiRoot } from '../openapi.js';
 import type { SandboxStore } from '../store.js';
 import type { HandlerResult } from '../types.js';
+import type { FaultInjector } from './faults.js';
 import { handleResource } from './handlers.js';
 import type { ApiRequest } from './request.js';
 import { route } from './router.js';
@@ -23,6 +24,8 @@ export interface RequestLogEntry {
   path: string;
   contentType?: string;
   body?: unknown;
+  /** Set when an injected fault took the request (see faults.ts). */
+  fault?: number | 'reset' | 'pass';
 }
 
 export interface ApiServerOptions {
@@ -32,6 +35,8 @@ export interface ApiServerOptions {
   key: string;
   cert: string;
   requests: RequestLogEntry[];
+  /** Faults to inject before normal handling. */
+  faults: FaultInjector;
 }
 
 export interface ApiServer {
@@ -54,13 +59,14 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function send(res: ServerResponse, result: HandlerResult): void {
+function send(res: ServerResponse, result: HandlerResult, headers: Record<string, string> = {}): void {
   // Health endpoints answer plain text ("ok"), everything else JSON.
   const text = typeof result.body === 'string';
   const body = text ? (result.body as string) : JSON.stringify(result.body);
   res.writeHead(result.status, {
     'Content-Type': text ? 'text/plain; charset=utf-8' : 'application/json',
     'Content-Length': Buffer.byteLength(body),
+    ...headers,
   });
   res.end(body);
 }
@@ -132,12 +138,19 @@ async function handle(
   } catch {
     body = text;
   }
-  opts.requests.push({
+  const entry: RequestLogEntry = {
     method,
     path: req.url ?? '/',
     ...(contentType ? { contentType } : {}),
     ...(body !== undefined ? { body } : {}),
-  });
+  };
+  opts.requests.push(entry);
+  // Injected faults come first, before authentication, like a failing proxy or overloaded server.
+  const fault = opts.faults.take(method, req.url ?? '/');
+  if (fault) {
+    entry.fault = fault.spec.status;
+    if (await opts.faults.apply(fault, req, res)) return;
+  }
   if (!(await authorized(req, opts))) throw unauthorized();
 
   const target = route(url.pathname);
@@ -176,13 +189,21 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
           ? e
           : new ApiError(500, 'InternalError', `Internal error occurred: ${(e as Error).message}`);
       if (!(e instanceof ApiError)) console.error('sandbox: request failed:', e);
+      // Like the apiserver's ErrorNegotiated: a positive retryAfterSeconds becomes a Retry-After header.
+      const retryAfter = error.details?.retryAfterSeconds;
       if (res.headersSent) res.end();
-      else send(res, { status: error.code, body: error.toStatus() });
+      else
+        send(
+          res,
+          { status: error.code, body: error.toStatus() },
+          retryAfter ? { 'Retry-After': String(retryAfter) } : {},
+        );
     });
   });
   return {
     server,
     shutdown: () => {
+      opts.faults.cancelDelays();
       for (const res of watches) res.end();
       server.closeAllConnections();
     },

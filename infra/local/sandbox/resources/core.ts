@@ -1,4 +1,5 @@
 // Core (v1) resources: namespaces, pods, events.
+import { evictPod } from '../http/eviction.js';
 import { namespacePrinter, podPrinter } from '../printers.js';
 import type { ResourceDef } from '../types.js';
 import { defaultPodSpec, validateName, validatePodSpec, validatePodUpdate } from './podspec.js';
@@ -36,11 +37,17 @@ export const pods: ResourceDef = {
   namespaced: true,
   shortNames: ['po'],
   categories: ['all'],
-  // pods/eviction (policy/v1 Eviction) is declared for discovery; its handler is attached by the
-  // eviction module. Until then a POST answers 405.
+  // pods/eviction takes a policy/v1 Eviction and consults PodDisruptionBudgets (http/eviction.ts).
   subresources: [
     { ...STATUS, kind: 'Pod' },
-    { name: 'eviction', kind: 'Eviction', group: 'policy', version: 'v1', verbs: ['create'] },
+    {
+      name: 'eviction',
+      kind: 'Eviction',
+      group: 'policy',
+      version: 'v1',
+      verbs: ['create'],
+      handler: evictPod,
+    },
   ],
   fieldSelectors: [
     'spec.nodeName',

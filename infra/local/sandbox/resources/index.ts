@@ -1,7 +1,7 @@
 // The resource registry: every type the sandbox serves, and lookups by URL segment or by name.
-// To add a type (statefulsets, daemonsets...), define a ResourceDef next to its group and list it here.
+// To add a type, define a ResourceDef next to its group and list it here.
 import type { ResourceDef } from '../types.js';
-import { deployments, replicasets } from './apps.js';
+import { controllerrevisions, daemonsets, deployments, replicasets, statefulsets } from './apps.js';
 import { events, namespaces, pods } from './core.js';
 import { poddisruptionbudgets } from './policy.js';
 
@@ -11,6 +11,9 @@ export const RESOURCES: ResourceDef[] = [
   events,
   deployments,
   replicasets,
+  statefulsets,
+  daemonsets,
+  controllerrevisions,
   poddisruptionbudgets,
 ];
 

@@ -1,0 +1,81 @@
+// The operator CLI: `remedy <command> [args]`. Each command lives in `commands/<name>.ts` and is imported only
+// when it runs, so a kubeconfig exec plugin call does not load every command's dependencies.
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { CliCommand, CliIo } from './io.js';
+import { EXIT, UsageError } from './io.js';
+
+/** Command name → loader; add a line here for a new command. */
+export const COMMANDS: Readonly<Record<string, () => Promise<CliCommand>>> = {
+  eks: async () => (await import('./commands/eks.js')).eksCommand(),
+};
+
+/** One-line descriptions for `remedy --help`, kept here so help does not load every command. */
+const SUMMARIES: Readonly<Record<string, string>> = {
+  eks: 'EKS helpers: `eks token` prints an ExecCredential (a kubeconfig exec plugin, like aws eks get-token)',
+};
+
+const usage = () =>
+  `usage: remedy <command> [options]\n\ncommands:\n${Object.keys(COMMANDS)
+    .map((name) => `  ${name.padEnd(8)}${SUMMARIES[name] ?? ''}`)
+    .join('\n')}\n\nrun \`remedy <command> --help\` for a command's options\n`;
+
+/** Parses global flags and the command name, runs the command, and maps errors to exit codes (2 usage, 1 runtime). */
+export async function runCli(
+  argv: readonly string[],
+  io: CliIo,
+  commands: Readonly<Record<string, () => Promise<CliCommand>>> = COMMANDS,
+): Promise<number> {
+  try {
+    // Only flags before the command name are ours; everything after it belongs to the command.
+    const { tokens } = parseArgs({ args: [...argv], strict: false, allowPositionals: true, tokens: true });
+    const first = tokens.find(
+      (t) => t.kind === 'positional' || t.kind === 'option' || t.kind === 'option-terminator',
+    );
+    if (first === undefined || first.kind === 'option-terminator') {
+      throw new UsageError('missing command', usage());
+    }
+    if (first.kind === 'option') {
+      if (first.name === 'help' || first.name === 'h') {
+        io.stdout(usage());
+        return EXIT.ok;
+      }
+      throw new UsageError(`unknown option ${first.rawName} before the command`, usage());
+    }
+    const load = Object.hasOwn(commands, first.value) ? commands[first.value] : undefined;
+    if (load === undefined) throw new UsageError(`unknown command ${JSON.stringify(first.value)}`, usage());
+    const command = await load();
+    return await command.run(argv.slice(first.index + 1), io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr(`remedy: ${error.message}\n${error.usage === undefined ? '' : `\n${error.usage}`}`);
+      return EXIT.usage;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    io.stderr(`remedy: error: ${message}\n`);
+    return EXIT.runtime;
+  }
+}
+
+// Run only as the entry point (`tsx shared/cli/main.ts ...`), not when a test imports runCli.
+const isEntryPoint = (argv1: string | undefined): boolean => {
+  try {
+    return argv1 !== undefined && realpathSync(argv1) === fileURLToPath(import.meta.url);
+  } catch {
+    return false; // `node -e`, a REPL: argv[1] is not a file
+  }
+};
+if (isEntryPoint(process.argv[1])) {
+  const io: CliIo = {
+    // biome-ignore lint/style/noProcessEnv: the CLI entry point is where the environment enters; commands get it injected.
+    env: process.env,
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    now: () => new Date(),
+  };
+  // exitCode rather than exit(): stdout is a pipe for kubectl, and exit() could cut the credential short.
+  runCli(process.argv.slice(2), io).then((code) => {
+    process.exitCode = code;
+  });
+}
