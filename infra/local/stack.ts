@@ -6,8 +6,11 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoClusterRegistry } from '#adapters/dynamodb/cluster-registry.js';
 import { DynamoPolicyStore } from '#adapters/dynamodb/policy-store.js';
 import { validatePolicies } from '#app/apply-policies.js';
+import { type AwsEndpoint, startAwsEndpoint } from './aws/aws-endpoint.js';
+import { createEksTokenAuthenticator } from './aws/eks-token-verifier.js';
 import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_REGION } from './aws/local-account.js';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.js';
 import { readKubeconfig } from './kubeconfig.js';
@@ -22,9 +25,14 @@ import { createTables } from './tables.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** Fixed default ports, so an Alertmanager config written once keeps working across restarts. */
-export const DEFAULT_PORTS = { dynamodb: 8000, sns: 4002, kube: 6443 } as const;
-/** Logical cluster name the example policies default to. */
+export const DEFAULT_PORTS = { dynamodb: 8000, sns: 4002, aws: 4003, kube: 6443 } as const;
+/** Logical cluster name the example policies default to; the sandbox is registered as an EKS cluster of this name. */
 export const SANDBOX_CLUSTER = 'sandbox';
+/** A second registry entry for the same sandbox, reached through AssumeRole as a cluster in another account is. */
+export const SANDBOX_CROSS_ACCOUNT = {
+  name: 'sandbox-cross-account',
+  roleArn: 'arn:aws:iam::210987654321:role/remedy-responder',
+};
 
 export interface LocalStackOptions {
   /** Where state files go (local.json, kubeconfig, CA, dead letters); default <root>/.remedy. */
@@ -49,6 +57,8 @@ export interface LocalStack {
   dynamodbEndpoint: string;
   tables: { policies: string; state: string };
   sandbox: Sandbox | undefined;
+  /** The local EKS/STS endpoint (absent when a real kubeconfig is used). */
+  aws: AwsEndpoint | undefined;
   kubeconfig: string;
   localJson: string;
   alertmanagerConfig: string;
@@ -84,22 +94,10 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     log(`tables ${tables.policies}, ${tables.state} ready; ${policyCount} policies loaded`);
 
     let sandbox: Sandbox | undefined;
-    let cluster: { server: string; caData: string; token: string };
+    let aws: AwsEndpoint | undefined;
     let kubeconfig: string;
-    if (options.kubeconfig) {
-      kubeconfig = resolve(options.kubeconfig);
-      cluster = await readKubeconfig(kubeconfig);
-      log(`using the cluster of ${kubeconfig} (${cluster.server})`);
-    } else {
-      sandbox = await startSandbox({ dir: join(stateDir, 'sandbox'), port: ports.kube });
-      stops.push(sandbox.close);
-      kubeconfig = sandbox.kubeconfigPath;
-      cluster = { server: sandbox.url, caData: sandbox.caData, token: sandbox.token };
-      log(`sandbox Kubernetes API at ${sandbox.url} (namespace demo, deployment web)`);
-    }
-
     // The functions read their configuration from the environment at cold start, as in Lambda.
-    Object.assign(process.env, {
+    const env: Record<string, string> = {
       AWS_REGION: LOCAL_REGION,
       AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
       AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
@@ -108,11 +106,58 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       STATE_TABLE: tables.state,
       DYNAMODB_ENDPOINT: dynamodbEndpoint,
       REMEDY_MODE: options.mode ?? 'enforce',
-      KUBE_CLUSTER_NAME: SANDBOX_CLUSTER,
-      KUBE_API_URL: cluster.server,
-      KUBE_CA_DATA: cluster.caData,
-      KUBE_TOKEN: cluster.token,
-    });
+    };
+    for (const key of [
+      'KUBE_CLUSTER_NAME',
+      'KUBE_API_URL',
+      'KUBE_CA_DATA',
+      'KUBE_TOKEN',
+      'EKS_ENDPOINT_URL',
+      'STS_ENDPOINT_URL',
+    ]) {
+      delete process.env[key];
+    }
+    if (options.kubeconfig) {
+      kubeconfig = resolve(options.kubeconfig);
+      const cluster = await readKubeconfig(kubeconfig);
+      Object.assign(env, {
+        KUBE_CLUSTER_NAME: SANDBOX_CLUSTER,
+        KUBE_API_URL: cluster.server,
+        KUBE_CA_DATA: cluster.caData,
+        KUBE_TOKEN: cluster.token,
+      });
+      log(`using the cluster of ${kubeconfig} (${cluster.server}) as "${SANDBOX_CLUSTER}"`);
+    } else {
+      // The sandbox is reached exactly as an EKS cluster is: registry → DescribeCluster → STS-presigned token.
+      aws = await startAwsEndpoint({
+        port: ports.aws,
+        region: LOCAL_REGION,
+        credentials: { ...LOCAL_CREDENTIALS },
+        roles: [{ arn: SANDBOX_CROSS_ACCOUNT.roleArn }],
+      });
+      stops.push(aws.close);
+      const lookup = aws.lookup;
+      sandbox = await startSandbox({
+        dir: join(stateDir, 'sandbox'),
+        port: ports.kube,
+        authenticate: createEksTokenAuthenticator({
+          clusterName: SANDBOX_CLUSTER,
+          region: LOCAL_REGION,
+          lookup,
+          onRefusal: (refusal) => log(`sandbox refused an EKS token: ${refusal.message}`),
+        }),
+      });
+      stops.push(sandbox.close);
+      aws.addCluster({ name: SANDBOX_CLUSTER, endpoint: sandbox.url, caData: sandbox.caData });
+      await registerClusters(dynamodbEndpoint, tables.policies);
+      kubeconfig = sandbox.kubeconfigPath;
+      Object.assign(env, { EKS_ENDPOINT_URL: aws.url, STS_ENDPOINT_URL: aws.url });
+      log(
+        `sandbox Kubernetes API at ${sandbox.url} (namespace demo, deployment web), registered as EKS cluster "${SANDBOX_CLUSTER}"`,
+      );
+      log(`local EKS/STS endpoint at ${aws.url}`);
+    }
+    Object.assign(process.env, env);
 
     const wiring = await readSnsWiring(join(ROOT, 'serverless.yml'), { region: LOCAL_REGION });
     const sns = await startSnsEndpoint({
@@ -162,7 +207,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
           },
           dynamodb: { endpoint: dynamodbEndpoint, policyTable: tables.policies, stateTable: tables.state },
           kubeconfig,
-          kubernetes: { server: cluster.server, cluster: SANDBOX_CLUSTER },
+          ...(aws ? { aws: { endpoint: aws.url, eksCluster: SANDBOX_CLUSTER } } : {}),
           alertmanagerConfig,
           mode: options.mode ?? 'enforce',
         },
@@ -176,6 +221,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       dynamodbEndpoint,
       tables,
       sandbox,
+      aws,
       kubeconfig,
       localJson,
       alertmanagerConfig,
@@ -215,6 +261,37 @@ const prepareTables = async (
     const at = new Date().toISOString();
     for (const { input } of validation.policies) await store.put(input, at);
     return validation.policies.length;
+  } finally {
+    client.destroy();
+  }
+};
+
+/** Registers the sandbox in the clusters registry: directly, and as a cross-account cluster behind a role. */
+const registerClusters = async (endpoint: string, policyTable: string): Promise<void> => {
+  const client = new DynamoDBClient({
+    endpoint,
+    region: LOCAL_REGION,
+    credentials: { ...LOCAL_CREDENTIALS },
+  });
+  try {
+    const silent = { info: () => {}, warn: () => {}, error: () => {} };
+    const registry = new DynamoClusterRegistry(DynamoDBDocumentClient.from(client), policyTable, {
+      logger: silent,
+      metrics: { count: () => {} },
+      now: Date.now,
+    });
+    const at = new Date().toISOString();
+    const sandbox = { eksClusterName: SANDBOX_CLUSTER, region: LOCAL_REGION };
+    await registry.put({ name: SANDBOX_CLUSTER, ...sandbox, description: 'the local sandbox API' }, at);
+    await registry.put(
+      {
+        name: SANDBOX_CROSS_ACCOUNT.name,
+        ...sandbox,
+        roleArn: SANDBOX_CROSS_ACCOUNT.roleArn,
+        description: 'the sandbox, through AssumeRole',
+      },
+      at,
+    );
   } finally {
     client.destroy();
   }

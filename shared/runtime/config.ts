@@ -24,6 +24,9 @@ const envSchema = z.object({
   POLICY_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
   AWS_REGION: z.string().default('us-east-1'),
   DYNAMODB_ENDPOINT: z.url().optional(),
+  // Endpoint overrides for EKS DescribeCluster and STS AssumeRole (the local stack; VPC endpoints need none).
+  EKS_ENDPOINT_URL: z.url().optional(),
+  STS_ENDPOINT_URL: z.url().optional(),
   // A fixed cluster connection (kubeconfig-style): logical name, API server, CA (base64 PEM), bearer token.
   KUBE_CLUSTER_NAME: z.string().optional(),
   KUBE_API_URL: z.url().optional(),
@@ -53,6 +56,8 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
     policyCacheSeconds: e.POLICY_CACHE_SECONDS,
     region: e.AWS_REGION,
     dynamodbEndpoint: e.DYNAMODB_ENDPOINT,
+    eksEndpoint: e.EKS_ENDPOINT_URL,
+    stsEndpoint: e.STS_ENDPOINT_URL,
     logLevel: e.LOG_LEVEL,
     staticClusters:
       e.KUBE_CLUSTER_NAME && e.KUBE_API_URL && e.KUBE_CA_DATA && e.KUBE_TOKEN

@@ -1,10 +1,16 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoClusterRegistry } from '#adapters/dynamodb/cluster-registry.js';
 import { DynamoLedger } from '#adapters/dynamodb/ledger.js';
 import { DynamoPolicyStore } from '#adapters/dynamodb/policy-store.js';
+import { AssumedRoleCache } from '#adapters/eks/assumed-role-cache.js';
+import { defaultCredentialProvider } from '#adapters/eks/credentials.js';
+import { EksClusters } from '#adapters/eks/eks-clusters.js';
+import { TokenCache } from '#adapters/eks/token-cache.js';
 import { StaticClusters } from '#adapters/kubernetes/static-clusters.js';
 import { ConsoleNotifier } from '#adapters/notify/console-notifier.js';
 import type { RemediationDeps } from '#app/remediate-notification.js';
+import type { Clusters, Logger, Metrics } from '#domain/ports.js';
 import type { Config } from './config.js';
 import { createLogger, createMetrics } from './observability.js';
 
@@ -31,7 +37,7 @@ export const buildDependencies = (
       config.policyCacheSeconds,
     ),
     ledger: new DynamoLedger(doc, config.stateTable),
-    clusters: new StaticClusters(config.staticClusters),
+    clusters: buildClusters(config, doc, { logger, metrics }),
     notifier: new ConsoleNotifier(),
     metrics,
     logger,
@@ -39,4 +45,34 @@ export const buildDependencies = (
     protectedNamespaces: config.protectedNamespaces,
     clock: () => new Date(),
   };
+};
+
+/**
+ * A fixed connection when one is configured (a kubeconfig-style cluster), otherwise EKS through the clusters
+ * registry. The EKS and STS clients load on first use, so an invocation that never reaches a cluster (a
+ * duplicate, a dry-run, a rejected message) does not pay for them at cold start.
+ */
+const buildClusters = (
+  config: Config,
+  doc: DynamoDBDocumentClient,
+  observe: { logger: Logger; metrics: Metrics },
+): Clusters => {
+  if (Object.keys(config.staticClusters).length > 0) return new StaticClusters(config.staticClusters);
+  const tokens = new TokenCache({ now: () => new Date() });
+  return new EksClusters({
+    registry: new DynamoClusterRegistry(doc, config.policyTable, { ...observe, now: Date.now }),
+    baseCredentials: defaultCredentialProvider(),
+    roles: new AssumedRoleCache(async (roleArn, base) => {
+      const { assumeRole } = await import('#adapters/eks/assume-role.js');
+      return assumeRole(roleArn, base, {
+        region: config.region,
+        ...(config.stsEndpoint ? { endpoint: config.stsEndpoint } : {}),
+      });
+    }),
+    describe: async (name, region, credentials) => {
+      const { describeCluster } = await import('#adapters/eks/describe-cluster.js');
+      return describeCluster(name, region, credentials, config.eksEndpoint);
+    },
+    token: async (request) => tokens.get(request).token,
+  });
 };

@@ -1,17 +1,8 @@
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-
-/** Credentials as remedy passes them around (the Lambda role's, or an assumed role's). */
-export interface AwsCredentials {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken?: string;
-  expiration?: Date;
-}
+import type { AwsCredentials } from './credentials.js';
 
 /** Session name recorded in the target account's CloudTrail for every call remedy makes there. */
 export const ROLE_SESSION_NAME = 'remedy';
-/** Assumed credentials are renewed this long before they expire, so a call never starts with stale ones. */
-export const ASSUMED_CREDENTIALS_MARGIN_SECONDS = 5 * 60;
 
 /** STS AssumeRole into `roleArn` with the base credentials; the regional STS endpoint unless `endpoint` is given. */
 export const assumeRole = async (
@@ -42,34 +33,3 @@ export const assumeRole = async (
     sts.destroy();
   }
 };
-
-/**
- * Assumed-role credentials cached per role until shortly before they expire (one cache per role, reused while
- * the container is warm), so a storm of alerts for a cross-account cluster costs one AssumeRole, not one each.
- */
-export class AssumedRoleCache {
-  private readonly entries = new Map<string, Promise<AwsCredentials>>();
-
-  constructor(
-    private readonly assume: (roleArn: string, base: AwsCredentials) => Promise<AwsCredentials>,
-    private readonly now: () => number = Date.now,
-  ) {}
-
-  async get(roleArn: string, base: AwsCredentials): Promise<AwsCredentials> {
-    const cached = this.entries.get(roleArn);
-    if (cached) {
-      const creds = await cached.catch(() => undefined);
-      if (creds && !this.expiring(creds)) return creds;
-    }
-    const fresh = this.assume(roleArn, base);
-    this.entries.set(roleArn, fresh);
-    // A failed AssumeRole is not cached: the next alert tries again.
-    fresh.catch(() => this.entries.delete(roleArn));
-    return fresh;
-  }
-
-  private expiring(creds: AwsCredentials): boolean {
-    if (!creds.expiration) return false;
-    return creds.expiration.getTime() - ASSUMED_CREDENTIALS_MARGIN_SECONDS * 1000 <= this.now();
-  }
-}

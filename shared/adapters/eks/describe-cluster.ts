@@ -1,5 +1,5 @@
 import { DescribeClusterCommand, EKSClient } from '@aws-sdk/client-eks';
-import type { AwsCredentials } from './assume-role.js';
+import type { AwsCredentials } from './credentials.js';
 
 /** What remedy needs from DescribeCluster to reach a cluster's API. */
 export interface ClusterAccess {

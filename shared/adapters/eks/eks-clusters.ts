@@ -2,7 +2,8 @@ import { ClusterAccessError, UnknownClusterError } from '#domain/errors.js';
 import type { Cluster, ClusterRegistry, Clusters } from '#domain/ports.js';
 import { KubernetesCluster } from '../kubernetes/cluster.js';
 import { KubeHttp } from '../kubernetes/http.js';
-import type { AssumedRoleCache, AwsCredentials } from './assume-role.js';
+import type { AssumedRoleCache } from './assumed-role-cache.js';
+import type { AwsCredentials } from './credentials.js';
 import type { ClusterAccess } from './describe-cluster.js';
 
 export interface EksClustersDeps {
@@ -15,13 +16,18 @@ export interface EksClustersDeps {
   token: (args: { clusterName: string; region: string; credentials: AwsCredentials }) => Promise<string>;
 }
 
-/** AWS error names that mean "not allowed", as opposed to "try again". */
+/** AWS error names that mean "not allowed" (no retry will fix it), as opposed to "try again". */
 const DENIED = new Set([
   'AccessDeniedException',
   'AccessDenied',
   'UnauthorizedOperation',
   'UnrecognizedClientException',
+  'InvalidClientTokenId',
+  'InvalidSignatureException',
+  'SignatureDoesNotMatch',
 ]);
+/** The registry names an EKS cluster that does not exist (in that region, for that account). */
+const NOT_FOUND = 'ResourceNotFoundException';
 
 /**
  * Clusters reached the way AWS's own tools reach EKS: registry entry → (AssumeRole) → DescribeCluster for the
@@ -88,12 +94,15 @@ export class EksClusters implements Clusters {
 
   private accessError(error: unknown, what: string): ClusterAccessError {
     const name = (error as { name?: string }).name ?? '';
-    const denied = DENIED.has(name);
-    return new ClusterAccessError(
-      denied
-        ? `not allowed: ${what}: ${(error as Error).message}`
-        : `${what} failed: ${(error as Error).message}`,
-      { retryable: !denied, cause: error },
-    );
+    const message = (error as Error).message;
+    if (DENIED.has(name))
+      return new ClusterAccessError(`not allowed: ${what}: ${message}`, { retryable: false, cause: error });
+    if (name === NOT_FOUND) {
+      return new ClusterAccessError(`${what}: no such cluster (check the clusters registry): ${message}`, {
+        retryable: false,
+        cause: error,
+      });
+    }
+    return new ClusterAccessError(`${what} failed: ${message}`, { retryable: true, cause: error });
   }
 }
