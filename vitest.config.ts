@@ -25,6 +25,5 @@ export default defineConfig({
         },
       },
     ],
-    benchmark: { include: ['test/bench/**/*.bench.ts'] },
   },
 });
