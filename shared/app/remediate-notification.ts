@@ -1,4 +1,3 @@
-import type { Plan } from '#domain/actions/plan.js';
 import { describePlan } from '#domain/actions/plan.js';
 import { episodeKey } from '#domain/alert/identity.js';
 import { parseNotification, type SnsMessageAttributes } from '#domain/alert/parse.js';
@@ -7,7 +6,7 @@ import type { AuditRecord } from '#domain/audit.js';
 import { type Decision, decide, type Mode } from '#domain/decide.js';
 import { RemedyError } from '#domain/errors.js';
 import type { Clusters, Ledger, Logger, Metrics, Notifier, PolicyStore } from '#domain/ports.js';
-import { targetRef } from '#domain/target/target.js';
+import { executePlan } from './execute-plan.js';
 
 export interface RemediationDeps {
   policies: PolicyStore;
@@ -122,7 +121,7 @@ export const remediateNotification = async (
       continue;
     }
     try {
-      const result = await execute(decision.plan, deps, invocation.signal);
+      const result = await executePlan(decision.plan, deps.clusters, invocation.signal);
       await record({ ...facts, ...result, at: deps.clock().toISOString() }, settle);
     } catch (error) {
       // Unknown errors and transient ones (5xx, 429, timeouts, DescribeCluster hiccups) may succeed on a
@@ -188,55 +187,6 @@ const skipRecord = (
   ...(decision.policy ? { policy: decision.policy.name } : {}),
   ...(decision.target ? { target: decision.target } : {}),
 });
-
-/** Carries out a plan against the cluster; returns the outcome fields of the audit record. */
-const execute = async (
-  plan: Plan,
-  deps: RemediationDeps,
-  signal?: AbortSignal,
-): Promise<Pick<AuditRecord, 'outcome' | 'code' | 'reason' | 'details'>> => {
-  if (plan.action === 'notifyOnly') {
-    return { outcome: 'acted', code: 'notifyOnly', reason: describePlan(plan) };
-  }
-  const { namespace, name } = plan.target;
-  const cluster = await deps.clusters.connect(plan.target);
-  const pod = await cluster.getPod(namespace, name, signal);
-  if (!pod) {
-    return {
-      outcome: 'skipped',
-      code: 'target-gone',
-      reason: `pod ${namespace}/${name} no longer exists; nothing to delete`,
-    };
-  }
-  const result = await cluster.deletePod(namespace, name, pod.uid, plan.gracePeriodSeconds, signal);
-  const details = {
-    podUid: pod.uid,
-    ...(pod.ownerKind ? { owner: `${pod.ownerKind}/${pod.ownerName ?? ''}` } : {}),
-  };
-  switch (result) {
-    case 'deleted':
-      return {
-        outcome: 'acted',
-        code: 'deletePod',
-        reason: `deleted pod ${targetRef(plan.target)}`,
-        details,
-      };
-    case 'gone':
-      return {
-        outcome: 'skipped',
-        code: 'target-gone',
-        reason: `pod ${namespace}/${name} disappeared before deletion`,
-        details,
-      };
-    case 'replaced':
-      return {
-        outcome: 'skipped',
-        code: 'target-replaced',
-        reason: `pod ${namespace}/${name} was replaced (uid changed) before deletion; the new pod is left alone`,
-        details,
-      };
-  }
-};
 
 const notifySafely = async (deps: RemediationDeps, r: AuditRecord): Promise<void> => {
   try {
