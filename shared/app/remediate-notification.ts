@@ -5,7 +5,10 @@ import type { Alert } from '#domain/alert/schema.js';
 import type { AuditRecord } from '#domain/audit.js';
 import { type Decision, decide, type Mode } from '#domain/decide.js';
 import { RemedyError } from '#domain/errors.js';
+import { type Budget, budgetWindow } from '#domain/guardrails/budget.js';
 import type { Clusters, Ledger, Logger, Metrics, Notifier, PolicyStore } from '#domain/ports.js';
+import { targetRef } from '#domain/target/target.js';
+import { mapWithConcurrency } from './concurrency.js';
 import { executePlan } from './execute-plan.js';
 
 export interface RemediationDeps {
@@ -18,6 +21,10 @@ export interface RemediationDeps {
   mode: Mode;
   protectedNamespaces: readonly string[];
   clock: () => Date;
+  /** Actions per cluster per fixed window, across all policies. */
+  clusterBudget: Budget;
+  /** How many alerts of one notification are worked on at once (bounds concurrent Kubernetes calls). */
+  concurrency: number;
 }
 
 /** The parts of a Lambda SNS record remedy reads. */
@@ -27,33 +34,48 @@ export interface SnsMessage {
   MessageAttributes?: SnsMessageAttributes;
 }
 
+export interface Invocation {
+  requestId: string;
+  signal?: AbortSignal;
+  /** Milliseconds the invocation has left (Lambda's getRemainingTimeInMillis). */
+  remainingMs?: () => number;
+}
+
 export interface Summary {
   alerts: number;
   outcomes: Partial<Record<AuditRecord['outcome'], number>>;
-  /** True when an action failed in a way a later retry may fix; its claim was released. */
+  /** True when work remains that a retry may do: a transient failure (claim released) or deferred alerts. */
   retryable: boolean;
+  /** Alerts not started because the invocation was about to time out; Lambda's retry picks them up. */
+  deferred: number;
 }
+
+/** Below this much time left, no new alert is started: an action must never be cut off mid-way. */
+export const MIN_REMAINING_MS = 10_000;
 
 /**
  * Primary course for one SNS notification:
  * 1. parse (refuse non-JSON, truncated or schema-invalid messages: audit, dead-letter, no action);
- * 2. per firing alert: policy → target → guardrails → claim the episode → act (or record "would have") → audit;
+ * 2. per firing alert, a few at a time: policy → target → scope → one atomic reservation (kill switch, circuit
+ *    breaker, episode claim, target cooldown, policy and cluster budgets) → act or record "would have" → audit;
  * 3. per resolved alert: record how long it fired.
- * Every alert yields exactly one audit record and one notification.
+ * Every alert yields exactly one audit record. Budget refusals are announced once per notification, not per alert.
  */
 export const remediateNotification = async (
   sns: SnsMessage,
   deps: RemediationDeps,
-  invocation: { requestId: string; signal?: AbortSignal },
+  invocation: Invocation,
 ): Promise<Summary> => {
-  const summary: Summary = { alerts: 0, outcomes: {}, retryable: false };
+  const summary: Summary = { alerts: 0, outcomes: {}, retryable: false, deferred: 0 };
+  const overBudget: AuditRecord[] = [];
   const record = async (r: AuditRecord, settle?: { key: string; token: string }) => {
     summary.outcomes[r.outcome] = (summary.outcomes[r.outcome] ?? 0) + 1;
     deps.metrics.count('Decision', { outcome: r.outcome, code: r.code });
     deps.logger.info(`${r.outcome}: ${r.reason}`, { decision: r });
     if (settle) await deps.ledger.settle(settle.key, settle.token, r);
     else await deps.ledger.audit(r);
-    await notifySafely(deps, r);
+    if (r.code === 'budget-exhausted') overBudget.push(r);
+    else await notifySafely(deps, r);
   };
 
   const parsed = parseNotification(sns.Message, sns.MessageAttributes);
@@ -73,90 +95,142 @@ export const remediateNotification = async (
       code: error.code,
       reason: error.message,
       messageId: sns.MessageId,
+      mode: deps.mode,
     });
     return summary;
   }
 
-  for (const alert of parsed.notification.alerts) {
+  await mapWithConcurrency(parsed.notification.alerts, deps.concurrency, async (alert) => {
+    if (invocation.remainingMs && invocation.remainingMs() < MIN_REMAINING_MS) {
+      summary.deferred++;
+      summary.retryable = true;
+      return;
+    }
     summary.alerts++;
-    const base = alertFacts(alert, sns.MessageId);
-    if (alert.status === 'resolved') {
-      await record(resolvedRecord(alert, base, deps.clock()));
-      continue;
-    }
-    const policies = await deps.policies.forAlertname(base.alertname);
-    const decision = decide(alert, policies, deps);
-    const at = deps.clock().toISOString();
-    if (decision.kind === 'skip') {
-      await record(skipRecord(decision, base, at));
-      if (decision.code === 'invalid-target') {
-        await deps.ledger.deadLetter({
-          at,
-          reason: decision.reason,
-          code: decision.code,
-          messageId: sns.MessageId,
-          message: sns.Message,
-        });
-      }
-      continue;
-    }
-    // Dry-run and enforce claim separately, so switching to enforce mid-episode still acts once.
-    const key = `${base.episode}#${decision.dryRun ? 'dry-run' : 'enforce'}`;
-    const claim = await deps.ledger.claim(key, invocation.requestId, deps.clock());
-    const facts = {
-      ...base,
-      policy: decision.policy.name,
-      target: decision.plan.target,
-      plan: decision.plan,
-    };
-    if (!claim.claimed) {
-      const reason = `episode already handled by ${claim.holder} at ${claim.at}; not acting twice`;
-      await record({ ...facts, at, outcome: 'skipped', code: 'duplicate', reason });
-      continue;
-    }
-    const settle = { key, token: claim.token };
-    if (decision.dryRun) {
-      const reason = `would ${describePlan(decision.plan)} (${decision.why})`;
-      await record({ ...facts, at, outcome: 'would-act', code: decision.plan.action, reason }, settle);
-      continue;
-    }
-    try {
-      const result = await executePlan(decision.plan, deps.clusters, invocation.signal);
-      await record({ ...facts, ...result, at: deps.clock().toISOString() }, settle);
-    } catch (error) {
-      // Unknown errors and transient ones (5xx, 429, timeouts, DescribeCluster hiccups) may succeed on a
-      // retry; denied, invalid or unknown-cluster errors will not.
-      const retryable = !(error instanceof RemedyError) || ('retryable' in error && error.retryable === true);
-      if (retryable) {
-        await deps.ledger.release(key, claim.token);
-        summary.retryable = true;
-      }
-      const code = error instanceof RemedyError ? error.code : 'UNEXPECTED';
-      const reason = `${describePlan(decision.plan)} failed: ${(error as Error).message}${retryable ? ' (will retry)' : ''}`;
-      const failed: AuditRecord = {
-        ...facts,
-        at: deps.clock().toISOString(),
-        outcome: 'failed',
-        code,
-        reason,
-      };
-      if (retryable) await record(failed);
-      else await record(failed, settle);
-    }
+    const base = alertFacts(alert, sns.MessageId, deps.mode);
+    if (alert.status === 'resolved') return record(resolvedRecord(alert, base, deps.clock()));
+    return handleFiring(alert, base, sns, deps, invocation, record, summary);
+  });
+  if (summary.deferred > 0) {
+    deps.logger.warn(
+      `deferred ${summary.deferred} alert(s): invocation close to its timeout; Lambda will retry`,
+    );
+    deps.metrics.count('AlertsDeferred', {}, summary.deferred);
   }
+  if (overBudget.length > 0) await notifySafely(deps, budgetSummary(overBudget, deps.clock()));
   return summary;
 };
 
+type Record_ = (r: AuditRecord, settle?: { key: string; token: string }) => Promise<void>;
+
+const handleFiring = async (
+  alert: Alert,
+  base: AlertFacts,
+  sns: SnsMessage,
+  deps: RemediationDeps,
+  invocation: Invocation,
+  record: Record_,
+  summary: Summary,
+): Promise<void> => {
+  const policies = await deps.policies.forAlertname(base.alertname);
+  const decision = decide(alert, policies, deps);
+  const at = deps.clock().toISOString();
+  if (decision.kind === 'skip') {
+    await record(skipRecord(decision, base, at));
+    if (decision.code === 'invalid-target') {
+      await deps.ledger.deadLetter({
+        at,
+        reason: decision.reason,
+        code: decision.code,
+        messageId: sns.MessageId,
+        message: sns.Message,
+      });
+    }
+    return;
+  }
+  const { policy, plan, dryRun } = decision;
+  // Dry-run keeps its own claims, cooldowns and budgets: it simulates faithfully and never blocks enforcement.
+  const suffix = dryRun ? '#dry-run' : '';
+  const key = `${base.episode}#${dryRun ? 'dry-run' : 'enforce'}`;
+  const now = deps.clock();
+  const policyBudget = budgetWindow('policy', policy.name, policy.guard.maxActions, now);
+  const clusterBudget = budgetWindow('cluster', plan.target.cluster, deps.clusterBudget, now);
+  const cooldownKey = `TARGET#${targetRef(plan.target)}${suffix}`;
+  const reservation = await deps.ledger.reserve({
+    episode: key,
+    holder: invocation.requestId,
+    now,
+    policy: policy.name,
+    checkBreaker: !dryRun,
+    cooldown: { key: cooldownKey, seconds: policy.guard.cooldown },
+    budgets: [
+      {
+        ...policyBudget,
+        key: `${policyBudget.key}${suffix}`,
+        label: `policy ${policy.name} allows ${describeBudget(policy.guard.maxActions)}`,
+      },
+      {
+        ...clusterBudget,
+        key: `${clusterBudget.key}${suffix}`,
+        label: `cluster ${plan.target.cluster} allows ${describeBudget(deps.clusterBudget)}`,
+      },
+    ],
+  });
+  const facts = { ...base, policy: policy.name, target: plan.target, plan };
+  if (!reservation.reserved) {
+    await record({ ...facts, at, outcome: 'skipped', code: reservation.code, reason: reservation.reason });
+    return;
+  }
+  const settle = { key, token: reservation.token };
+  if (dryRun) {
+    const reason = `would ${describePlan(plan)} (${decision.why})`;
+    await record({ ...facts, at, outcome: 'would-act', code: plan.action, reason }, settle);
+    return;
+  }
+  try {
+    const result = await executePlan(plan, deps.clusters, invocation.signal);
+    await record({ ...facts, ...result, at: deps.clock().toISOString() }, settle);
+    if (result.outcome === 'acted') await deps.ledger.recordActionResult(policy.name, true, 0, deps.clock());
+  } catch (error) {
+    // Unknown errors and transient ones (5xx, 429, timeouts, DescribeCluster hiccups) may succeed on a
+    // retry; denied, invalid or unknown-cluster errors will not.
+    const retryable = !(error instanceof RemedyError) || ('retryable' in error && error.retryable === true);
+    const code = error instanceof RemedyError ? error.code : 'UNEXPECTED';
+    const reason = `${describePlan(plan)} failed: ${(error as Error).message}${retryable ? ' (will retry)' : ''}`;
+    const failed: AuditRecord = { ...facts, at: deps.clock().toISOString(), outcome: 'failed', code, reason };
+    if (retryable) {
+      await deps.ledger.release(key, reservation.token, cooldownKey);
+      summary.retryable = true;
+      await record(failed);
+    } else {
+      await record(failed, settle);
+    }
+    const threshold = policy.guard.circuitBreaker.consecutiveFailures;
+    const { opened } = await deps.ledger.recordActionResult(policy.name, false, threshold, deps.clock());
+    if (opened) {
+      await record({
+        ...base,
+        policy: policy.name,
+        at: deps.clock().toISOString(),
+        outcome: 'skipped',
+        code: 'circuit-opened',
+        reason: `policy ${policy.name} paused after ${threshold} failed actions in a row; resume with \`remedy breaker resume ${policy.name}\``,
+      });
+    }
+  }
+};
+
 type AlertFacts = Required<
-  Pick<AuditRecord, 'alertname' | 'fingerprint' | 'startsAt' | 'episode' | 'messageId'>
+  Pick<AuditRecord, 'alertname' | 'fingerprint' | 'startsAt' | 'episode' | 'messageId' | 'mode'>
 >;
 
-const alertFacts = (alert: Alert, messageId: string): AlertFacts => ({
+const alertFacts = (alert: Alert, messageId: string, mode: Mode): AlertFacts => ({
   alertname: alert.labels.alertname ?? '',
   fingerprint: alert.fingerprint,
   startsAt: alert.startsAt,
   episode: episodeKey(alert),
   messageId,
+  mode,
 });
 
 const resolvedRecord = (alert: Alert, base: AlertFacts, now: Date): AuditRecord => {
@@ -187,6 +261,24 @@ const skipRecord = (
   ...(decision.policy ? { policy: decision.policy.name } : {}),
   ...(decision.target ? { target: decision.target } : {}),
 });
+
+const describeBudget = (b: Budget): string =>
+  `${b.count} actions per ${b.perSeconds % 3600 === 0 ? `${b.perSeconds / 3600}h` : `${b.perSeconds / 60}m`}`;
+
+/** One notification for all the alerts a budget turned away in this notification (a storm is one message). */
+const budgetSummary = (records: AuditRecord[], now: Date): AuditRecord => {
+  const reasons = [...new Set(records.map((r) => r.reason))];
+  return {
+    at: now.toISOString(),
+    outcome: 'skipped',
+    code: 'budget-exhausted',
+    reason: `${records.length} alert(s) not acted on: ${reasons.join('; ')}`,
+    ...(records[0]?.mode ? { mode: records[0].mode } : {}),
+    ...(records[0]?.alertname ? { alertname: records[0].alertname } : {}),
+    ...(records[0]?.policy ? { policy: records[0].policy } : {}),
+    details: { alerts: records.length },
+  };
+};
 
 const notifySafely = async (deps: RemediationDeps, r: AuditRecord): Promise<void> => {
   try {

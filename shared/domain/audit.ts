@@ -19,6 +19,8 @@ export interface AuditRecord {
   policy?: string;
   target?: Target;
   plan?: Plan;
+  /** The global mode the decision was made in; notifications say so loudly when it is dry-run. */
+  mode?: 'dry-run' | 'enforce';
   /** SNS MessageId that carried the alert, for tracing a decision back to its delivery. */
   messageId?: string;
   /** Extra facts (pod uid, response status, seconds firing…). */

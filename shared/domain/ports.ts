@@ -1,4 +1,5 @@
 import type { AuditRecord } from './audit.js';
+import type { Cluster } from './cluster/port.js';
 import type { ClusterEntry } from './cluster/registry.js';
 import type { Policy } from './policy/schema.js';
 import type { Target } from './target/target.js';
@@ -8,17 +9,38 @@ export interface PolicyStore {
   forAlertname(alertname: string): Promise<Policy[]>;
 }
 
-/** The result of trying to claim an alert episode for action. */
-export type Claim = { claimed: true; token: string } | { claimed: false; holder: string; at: string };
+/** Why a reservation was refused; each is a stable audit code. */
+export type RefusalCode = 'duplicate' | 'cooldown' | 'budget-exhausted' | 'circuit-open' | 'paused';
 
-/** Durable memory of what remedy did: claims (idempotency), audit records and dead letters. */
+/** Everything that must hold, all at once, before remedy acts: one atomic reservation. */
+export interface ReservationRequest {
+  /** The alert episode (fingerprint + startsAt) and mode: at most one action each. */
+  episode: string;
+  holder: string;
+  now: Date;
+  policy: string;
+  /** Checked only when enforcing: a dry-run never trips or honours the breaker. */
+  checkBreaker: boolean;
+  /** `cluster/ns/Kind/name` (+ mode suffix), and how long it stays untouchable once acted on. */
+  cooldown: { key: string; seconds: number };
+  /** Budget counters to take one unit from (policy, cluster). */
+  budgets: ReadonlyArray<{ key: string; limit: number; windowEnd: Date; label: string }>;
+}
+
+export type Reservation =
+  | { reserved: true; token: string }
+  | { reserved: false; code: RefusalCode; reason: string; until?: Date };
+
+/** Durable memory of what remedy did: reservations (idempotency, cooldown, budgets), audit, dead letters. */
 export interface Ledger {
-  /** Claims the episode with a conditional write: exactly one caller wins, whatever arrives twice. */
-  claim(key: string, holder: string, now: Date): Promise<Claim>;
-  /** Records the final outcome on a claim the caller holds. */
-  settle(key: string, token: string, outcome: AuditRecord): Promise<void>;
-  /** Gives a claim back (the action did not happen and may be retried). */
-  release(key: string, token: string): Promise<void>;
+  /** Claims the episode and takes the cooldown and budgets in one transaction, or says which check refused. */
+  reserve(request: ReservationRequest): Promise<Reservation>;
+  /** Records the final outcome on a reservation the caller holds. */
+  settle(episode: string, token: string, outcome: AuditRecord): Promise<void>;
+  /** Gives the claim and the cooldown back (the action did not happen and may be retried); budgets stay spent. */
+  release(episode: string, token: string, cooldownKey: string): Promise<void>;
+  /** Counts an action's success or failure for the policy's circuit breaker; says whether this opened it. */
+  recordActionResult(policy: string, ok: boolean, threshold: number, now: Date): Promise<{ opened: boolean }>;
   audit(record: AuditRecord): Promise<void>;
   /** Keeps a message remedy refused to act on, with the reason, for an operator to inspect or replay. */
   deadLetter(entry: {
@@ -30,26 +52,8 @@ export interface Ledger {
   }): Promise<void>;
 }
 
-/** What the Kubernetes API says about a pod before remedy touches it. */
-export interface PodInfo {
-  uid: string;
-  phase?: string;
-  ownerKind?: string;
-  ownerName?: string;
-}
-
-/** One cluster's API, limited to what remedy's actions need. */
-export interface Cluster {
-  getPod(namespace: string, name: string, signal?: AbortSignal): Promise<PodInfo | undefined>;
-  /** Deletes the pod only if it is still the one with `uid`; returns 'deleted', 'gone' or 'replaced'. */
-  deletePod(
-    namespace: string,
-    name: string,
-    uid: string,
-    gracePeriodSeconds: number,
-    signal?: AbortSignal,
-  ): Promise<'deleted' | 'gone' | 'replaced'>;
-}
+// The Cluster port (one cluster's API, limited to what remedy's actions need) lives in its own file.
+export type { Cluster, EvictionResult, PodInfo, WorkloadPatch } from './cluster/port.js';
 
 /** Connects to the cluster a target names (logical name → API endpoint and credentials). */
 export interface Clusters {

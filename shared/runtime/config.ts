@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConfigError, formatIssues } from '#domain/errors.js';
+import { parseBudget } from '#domain/guardrails/budget.js';
 import { DEFAULT_PROTECTED_NAMESPACES } from '#domain/guardrails/scope.js';
 
 const csv = (fallback: readonly string[]) =>
@@ -21,6 +22,20 @@ const envSchema = z.object({
   // Safe default: a deployment that forgot to choose decides and records, but touches nothing.
   REMEDY_MODE: z.enum(['dry-run', 'enforce']).default('dry-run'),
   REMEDY_PROTECTED_NAMESPACES: csv(DEFAULT_PROTECTED_NAMESPACES),
+  // Actions per cluster per fixed window, across every policy: the last line of defence in an alert storm.
+  REMEDY_CLUSTER_MAX_ACTIONS: z
+    .string()
+    .default('30/1h')
+    .transform((v, ctx) => {
+      try {
+        return parseBudget(v);
+      } catch (e) {
+        ctx.addIssue({ code: 'custom', message: (e as Error).message });
+        return z.NEVER;
+      }
+    }),
+  // Alerts of one notification worked on at once: bounds concurrent Kubernetes calls from one invocation.
+  REMEDY_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(4),
   POLICY_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
   AWS_REGION: z.string().default('us-east-1'),
   DYNAMODB_ENDPOINT: z.url().optional(),
@@ -53,6 +68,8 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
     stateTable: e.STATE_TABLE,
     mode: e.REMEDY_MODE,
     protectedNamespaces: e.REMEDY_PROTECTED_NAMESPACES,
+    clusterBudget: e.REMEDY_CLUSTER_MAX_ACTIONS,
+    concurrency: e.REMEDY_CONCURRENCY,
     policyCacheSeconds: e.POLICY_CACHE_SECONDS,
     region: e.AWS_REGION,
     dynamodbEndpoint: e.DYNAMODB_ENDPOINT,

@@ -43,6 +43,8 @@ export const buildDependencies = (
     logger,
     mode: config.mode,
     protectedNamespaces: config.protectedNamespaces,
+    clusterBudget: config.clusterBudget,
+    concurrency: config.concurrency,
     clock: () => new Date(),
   };
 };

@@ -6,6 +6,7 @@ import { DynamoPolicyStore } from '#adapters/dynamodb/policy-store.js';
 import { StaticClusters } from '#adapters/kubernetes/static-clusters.js';
 import { validatePolicies } from '#app/apply-policies.js';
 import type { RemediationDeps } from '#app/remediate-notification.js';
+import type { Budget } from '#domain/guardrails/budget.js';
 import { DEFAULT_PROTECTED_NAMESPACES } from '#domain/guardrails/scope.js';
 import type { Notifier } from '#domain/ports.js';
 import { type Sandbox, startSandbox } from '../../infra/local/sandbox/index.js';
@@ -28,7 +29,12 @@ export interface RemedyHarness {
  */
 export const startRemedy = async (
   policies: unknown[],
-  options: { mode?: 'enforce' | 'dry-run'; notifier?: Notifier } = {},
+  options: {
+    mode?: 'enforce' | 'dry-run';
+    notifier?: Notifier;
+    clusterBudget?: Budget;
+    concurrency?: number;
+  } = {},
 ): Promise<RemedyHarness> => {
   const tables = await createTestTables();
   const sandbox = await startSandbox({ dir: mkdtempSync(join(tmpdir(), 'remedy-sandbox-')) });
@@ -50,6 +56,8 @@ export const startRemedy = async (
     logger,
     mode: options.mode ?? 'enforce',
     protectedNamespaces: DEFAULT_PROTECTED_NAMESPACES,
+    clusterBudget: options.clusterBudget ?? { count: 1000, perSeconds: 3600 },
+    concurrency: options.concurrency ?? 4,
     clock: () => new Date(),
   };
   return {

@@ -1,15 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
   type DynamoDBDocumentClient,
-  GetCommand,
   PutCommand,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { AuditRecord } from '#domain/audit.js';
-import type { Claim, Ledger } from '#domain/ports.js';
+import { timeLeft } from '#domain/guardrails/budget.js';
+import type { Ledger, RefusalCode, Reservation, ReservationRequest } from '#domain/ports.js';
 import { targetRef } from '#domain/target/target.js';
+import { BREAKER_SK, breakerKey, CONTROL_KEY } from './controls.js';
 
 /** A claim whose holder died mid-action may be taken over after this long (Lambda's maximum run is 15 min). */
 export const CLAIM_LEASE_SECONDS = 15 * 60;
@@ -19,66 +22,190 @@ export const AUDIT_TTL_SECONDS = 400 * 24 * 3600;
 /** Recent decisions across targets are spread over this many day partitions to avoid a hot key in a storm. */
 export const DAY_SHARDS = 8;
 
-const epochSeconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+const epochSeconds = (d: Date | string) => Math.floor(new Date(d).getTime() / 1000);
 
 /**
- * The state table: claims (ALERT#<episode>#<mode>), audit (AUDIT#<cluster/ns/Kind/name> sorted by time, with a
- * sharded DAY#<date>#<n> index for "recent decisions"), dead letters (DEADLETTER#<date>#<n>).
- * Every write that decides something is a conditional write: no read-then-write.
+ * The state table. Claims (ALERT#<episode>), cooldowns (TARGET#<ref>), budget windows (RATE#…), the kill
+ * switch (CONTROL#global) and circuit breakers (BREAKER#<policy>) are checked and taken in ONE transaction per
+ * action, so concurrent Lambda instances can never both pass; audit records go to AUDIT#<cluster/ns/Kind/name>
+ * with a sharded DAY#<date>#<n> index for "recent decisions"; dead letters to DEADLETTER#<date>#<n>.
  */
 export class DynamoLedger implements Ledger {
+  /** Budgets known to be exhausted until their window ends: a storm stops hammering the counter. */
+  private readonly exhausted = new Map<string, { until: Date; label: string; limit: number }>();
+
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly table: string,
   ) {}
 
-  async claim(key: string, holder: string, now: Date): Promise<Claim> {
+  async reserve(req: ReservationRequest): Promise<Reservation> {
+    const remembered = req.budgets.map((b) => this.exhausted.get(b.key)).find((e) => e && e.until > req.now);
+    if (remembered) return budgetRefusal(remembered, req.now);
+
     const token = randomUUID();
-    const at = now.toISOString();
-    const nowSeconds = Math.floor(now.getTime() / 1000);
-    try {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: {
-            pk: `ALERT#${key}`,
-            sk: 'CLAIM',
-            state: 'in-progress',
-            holder,
-            token,
-            claimedAt: at,
-            leaseUntil: nowSeconds + CLAIM_LEASE_SECONDS,
-            expiresAt: nowSeconds + CLAIM_TTL_SECONDS,
+    const now = epochSeconds(req.now);
+    const checks: Array<{ code: RefusalCode; item: TransactItem; budget?: (typeof req.budgets)[number] }> = [
+      {
+        code: 'paused',
+        item: {
+          ConditionCheck: {
+            TableName: this.table,
+            Key: CONTROL_KEY,
+            ConditionExpression: 'attribute_not_exists(pk) OR paused = :false',
+            ExpressionAttributeValues: { ':false': false },
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           },
-          // Free, or held by someone whose lease ran out before they settled.
-          ConditionExpression: 'attribute_not_exists(pk) OR (#state = :inProgress AND leaseUntil < :now)',
-          ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: { ':inProgress': 'in-progress', ':now': nowSeconds },
-        }),
-      );
-      return { claimed: true, token };
+        },
+      },
+      ...(req.checkBreaker
+        ? [
+            {
+              code: 'circuit-open' as const,
+              item: {
+                ConditionCheck: {
+                  TableName: this.table,
+                  Key: { pk: breakerKey(req.policy), sk: BREAKER_SK },
+                  ConditionExpression: 'attribute_not_exists(pk) OR isOpen = :false',
+                  ExpressionAttributeValues: { ':false': false },
+                  ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+                },
+              },
+            },
+          ]
+        : []),
+      {
+        code: 'duplicate',
+        item: {
+          Put: {
+            TableName: this.table,
+            Item: {
+              pk: `ALERT#${req.episode}`,
+              sk: 'CLAIM',
+              state: 'in-progress',
+              holder: req.holder,
+              token,
+              claimedAt: req.now.toISOString(),
+              leaseUntil: now + CLAIM_LEASE_SECONDS,
+              expiresAt: now + CLAIM_TTL_SECONDS,
+            },
+            // Free, or held by someone whose lease ran out before they settled.
+            ConditionExpression: 'attribute_not_exists(pk) OR (#state = :inProgress AND leaseUntil < :now)',
+            ExpressionAttributeNames: { '#state': 'state' },
+            ExpressionAttributeValues: { ':inProgress': 'in-progress', ':now': now },
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          },
+        },
+      },
+    ];
+    if (req.cooldown.seconds > 0) {
+      checks.push({
+        code: 'cooldown',
+        item: {
+          Update: {
+            TableName: this.table,
+            Key: { pk: req.cooldown.key, sk: 'COOLDOWN' },
+            UpdateExpression:
+              'SET cooldownUntil = :until, episode = :episode, #token = :token, expiresAt = :expires',
+            ConditionExpression: 'attribute_not_exists(cooldownUntil) OR cooldownUntil <= :now',
+            ExpressionAttributeNames: { '#token': 'token' },
+            ExpressionAttributeValues: {
+              ':until': now + req.cooldown.seconds,
+              ':now': now,
+              ':episode': req.episode,
+              ':token': token,
+              ':expires': now + req.cooldown.seconds + 3600,
+            },
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          },
+        },
+      });
+    }
+    for (const budget of req.budgets) {
+      checks.push({
+        code: 'budget-exhausted',
+        budget,
+        item: {
+          Update: {
+            TableName: this.table,
+            Key: { pk: budget.key, sk: 'BUDGET' },
+            UpdateExpression: 'ADD used :one SET expiresAt = :expires',
+            ConditionExpression: 'attribute_not_exists(used) OR used < :limit',
+            ExpressionAttributeValues: {
+              ':one': 1,
+              ':limit': budget.limit,
+              ':expires': epochSeconds(budget.windowEnd) + 3600,
+            },
+          },
+        },
+      });
+    }
+    try {
+      await this.client.send(new TransactWriteCommand({ TransactItems: checks.map((c) => c.item) }));
+      return { reserved: true, token };
     } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      const current = await this.client.send(
-        new GetCommand({
-          TableName: this.table,
-          Key: { pk: `ALERT#${key}`, sk: 'CLAIM' },
-          ConsistentRead: true,
-        }),
-      );
-      return {
-        claimed: false,
-        holder: String(current.Item?.holder ?? 'unknown'),
-        at: String(current.Item?.claimedAt ?? 'unknown'),
-      };
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      const reasons = error.CancellationReasons ?? [];
+      const failed = checks
+        .map((check, i) => ({ check, reason: reasons[i] }))
+        .filter((x) => x.reason?.Code === 'ConditionalCheckFailed');
+      // Another transaction touched the same items at the same moment: treat as contention, retryable.
+      if (failed.length === 0) throw error;
+      return this.refusal(failed[0]?.check ?? checks[0], failed[0]?.reason?.Item, req.now);
     }
   }
 
-  async settle(key: string, token: string, outcome: AuditRecord): Promise<void> {
+  private refusal(
+    check: { code: RefusalCode; budget?: ReservationRequest['budgets'][number] } | undefined,
+    item: Record<string, unknown> | undefined,
+    now: Date,
+  ): Reservation {
+    const old = item ? unmarshallLoose(item) : {};
+    switch (check?.code) {
+      case 'paused':
+        return {
+          reserved: false,
+          code: 'paused',
+          reason: `remedy is paused (kill switch) by ${String(old.by ?? 'an operator')}: ${String(old.reason ?? 'no reason given')}`,
+        };
+      case 'circuit-open':
+        return {
+          reserved: false,
+          code: 'circuit-open',
+          reason: `policy circuit breaker is open since ${String(old.openedAt ?? '?')} (${String(old.reason ?? '')}); resume it with \`remedy breaker resume\``,
+        };
+      case 'cooldown': {
+        const until = new Date(Number(old.cooldownUntil ?? 0) * 1000);
+        return {
+          reserved: false,
+          code: 'cooldown',
+          reason: `target is cooling down for ${timeLeft(until, now)} more (acted on for episode ${String(old.episode ?? '?')})`,
+          until,
+        };
+      }
+      case 'budget-exhausted': {
+        const budget = check.budget;
+        if (!budget) break;
+        const entry = { until: budget.windowEnd, label: budget.label, limit: budget.limit };
+        this.exhausted.set(budget.key, entry);
+        return budgetRefusal(entry, now);
+      }
+      default:
+        break;
+    }
+    return {
+      reserved: false,
+      code: 'duplicate',
+      reason: `episode already handled by ${String(old.holder ?? 'another invocation')} at ${String(old.claimedAt ?? '?')}; not acting twice`,
+    };
+  }
+
+  async settle(episode: string, token: string, outcome: AuditRecord): Promise<void> {
     await this.client.send(
       new UpdateCommand({
         TableName: this.table,
-        Key: { pk: `ALERT#${key}`, sk: 'CLAIM' },
+        Key: { pk: `ALERT#${episode}`, sk: 'CLAIM' },
         UpdateExpression: 'SET #state = :settled, outcome = :outcome, code = :code, settledAt = :at',
         ConditionExpression: '#token = :token',
         ExpressionAttributeNames: { '#state': 'state', '#token': 'token' },
@@ -94,20 +221,86 @@ export class DynamoLedger implements Ledger {
     await this.audit(outcome);
   }
 
-  async release(key: string, token: string): Promise<void> {
+  async release(episode: string, token: string, cooldownKey: string): Promise<void> {
+    const mine = { ConditionExpression: '#token = :token', ExpressionAttributeNames: { '#token': 'token' } };
     try {
       await this.client.send(
         new DeleteCommand({
           TableName: this.table,
-          Key: { pk: `ALERT#${key}`, sk: 'CLAIM' },
-          ConditionExpression: '#token = :token',
-          ExpressionAttributeNames: { '#token': 'token' },
+          Key: { pk: `ALERT#${episode}`, sk: 'CLAIM' },
+          ...mine,
+          ExpressionAttributeValues: { ':token': token },
+        }),
+      );
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: cooldownKey, sk: 'COOLDOWN' },
+          UpdateExpression: 'REMOVE cooldownUntil',
+          ...mine,
           ExpressionAttributeValues: { ':token': token },
         }),
       );
     } catch (error) {
-      // Someone took over an expired lease: it is theirs now, and nothing of ours remains to release.
+      // Someone took over an expired lease, or the cooldown was never taken: nothing of ours remains.
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
+  async recordActionResult(
+    policy: string,
+    ok: boolean,
+    threshold: number,
+    now: Date,
+  ): Promise<{ opened: boolean }> {
+    const Key = { pk: breakerKey(policy), sk: BREAKER_SK };
+    if (ok) {
+      await this.client
+        .send(
+          new UpdateCommand({
+            TableName: this.table,
+            Key,
+            UpdateExpression: 'SET consecutiveFailures = :zero',
+            ConditionExpression: 'attribute_exists(pk) AND isOpen = :false AND consecutiveFailures > :zero',
+            ExpressionAttributeValues: { ':zero': 0, ':false': false },
+          }),
+        )
+        .catch((e: unknown) => {
+          if (!(e instanceof ConditionalCheckFailedException)) throw e;
+        });
+      return { opened: false };
+    }
+    const counted = await this.client.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key,
+        UpdateExpression:
+          'ADD consecutiveFailures :one SET isOpen = if_not_exists(isOpen, :false), policy = :policy',
+        ExpressionAttributeValues: { ':one': 1, ':false': false, ':policy': policy },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    const failures = Number(counted.Attributes?.consecutiveFailures ?? 0);
+    if (failures < threshold || counted.Attributes?.isOpen === true) return { opened: false };
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key,
+          UpdateExpression: 'SET isOpen = :true, openedAt = :at, reason = :reason',
+          ConditionExpression: 'isOpen = :false',
+          ExpressionAttributeValues: {
+            ':true': true,
+            ':false': false,
+            ':at': now.toISOString(),
+            ':reason': `${failures} consecutive failed actions`,
+          },
+        }),
+      );
+      return { opened: true };
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return { opened: false };
+      throw error;
     }
   }
 
@@ -150,6 +343,22 @@ export class DynamoLedger implements Ledger {
     );
   }
 }
+
+const budgetRefusal = (e: { until: Date; label: string; limit: number }, now: Date): Reservation => ({
+  reserved: false,
+  code: 'budget-exhausted',
+  reason: `budget exhausted: ${e.label} (resets in ${timeLeft(e.until, now)})`,
+  until: e.until,
+});
+
+/** CancellationReasons[].Item comes back in DynamoDB's attribute-value form even through the document client. */
+const unmarshallLoose = (item: Record<string, unknown>): Record<string, unknown> =>
+  Object.fromEntries(
+    Object.entries(item).map(([k, v]) => {
+      const av = v as { S?: string; N?: string; BOOL?: boolean } | undefined;
+      return [k, av && typeof av === 'object' ? (av.S ?? (av.N !== undefined ? Number(av.N) : av.BOOL)) : v];
+    }),
+  );
 
 /** `<prefix>#<yyyy-mm-dd>#<0..DAY_SHARDS-1>`, the shard picked from a stable hash of `spreadBy`. */
 export const dayShard = (prefix: string, iso: string, spreadBy: string): string => {

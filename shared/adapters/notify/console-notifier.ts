@@ -16,6 +16,7 @@ export class ConsoleNotifier implements Notifier {
 
   async notify(r: AuditRecord): Promise<void> {
     const who = [r.alertname, r.policy && `policy=${r.policy}`].filter(Boolean).join(' ');
-    this.write(`[remedy] ${ICONS[r.outcome]} ${r.outcome.toUpperCase()} ${who}: ${r.reason}`);
+    const mode = r.mode === 'dry-run' ? '[DRY-RUN] ' : '';
+    this.write(`[remedy] ${mode}${ICONS[r.outcome]} ${r.outcome.toUpperCase()} ${who}: ${r.reason}`);
   }
 }

@@ -1,25 +1,59 @@
 import { z } from 'zod';
 import type { ObjectKind, Target } from '../target/target.js';
 import { deletePodAction, planDeletePod } from './delete-pod.js';
+import { evictPodAction, planEvictPod } from './evict-pod.js';
 import { notifyOnlyAction, planNotifyOnly } from './notify-only.js';
 import type { Plan } from './plan.js';
+import { planRestartDeployment, restartDeploymentAction } from './restart-deployment.js';
+import { planRollbackDeployment, rollbackDeploymentAction } from './rollback-deployment.js';
+import { planRollbackWorkload, rollbackWorkloadAction } from './rollback-workload.js';
 
 /**
  * The action registry. A policy's `action` is validated against this union, so an unknown action or a bad
  * parameter fails with a precise path when the policy is applied, long before an alert arrives.
  */
-export const actionSchema = z.discriminatedUnion('type', [deletePodAction, notifyOnlyAction]);
+export const actionSchema = z.discriminatedUnion('type', [
+  deletePodAction,
+  evictPodAction,
+  rollbackDeploymentAction,
+  restartDeploymentAction,
+  rollbackWorkloadAction,
+  notifyOnlyAction,
+]);
 export type Action = z.infer<typeof actionSchema>;
 
-/** Which kind of object the action needs its target to be. */
-export const targetKindOf = (action: Action): ObjectKind =>
-  action.type === 'deletePod' ? 'Pod' : action.kind;
+/**
+ * The kinds of object an action can start from, preferred first. Workload actions also accept a pod: the
+ * executor then follows its owner references to the workload, since many alerts only carry a `pod` label.
+ */
+export const targetKindOf = (action: Action): readonly ObjectKind[] => {
+  switch (action.type) {
+    case 'deletePod':
+    case 'evictPod':
+      return ['Pod'];
+    case 'rollbackDeployment':
+    case 'restartDeployment':
+      return ['Deployment', 'Pod'];
+    case 'rollbackWorkload':
+      return [action.kind, 'Pod'];
+    case 'notifyOnly':
+      return [action.kind];
+  }
+};
 
 /** Builds the plan for an action against a resolved target. */
 export const planAction = (action: Action, target: Target): Plan => {
   switch (action.type) {
     case 'deletePod':
       return planDeletePod(target, action);
+    case 'evictPod':
+      return planEvictPod(target, action);
+    case 'rollbackDeployment':
+      return planRollbackDeployment(target, action);
+    case 'restartDeployment':
+      return planRestartDeployment(target);
+    case 'rollbackWorkload':
+      return planRollbackWorkload(target, action);
     case 'notifyOnly':
       return planNotifyOnly(target);
   }

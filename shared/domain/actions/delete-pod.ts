@@ -10,6 +10,8 @@ export const deletePodAction = z
   .object({
     type: z.literal('deletePod'),
     gracePeriodSeconds: z.number().int().min(0).max(MAX_GRACE_PERIOD_SECONDS).default(30),
+    // A DELETE bypasses PodDisruptionBudgets; with this set, remedy checks them first and skips if one forbids it.
+    respectPodDisruptionBudget: z.boolean().default(false),
   })
   .strict();
 export type DeletePodAction = z.infer<typeof deletePodAction>;
@@ -18,4 +20,5 @@ export const planDeletePod = (target: Target, params: DeletePodAction): Plan => 
   action: 'deletePod',
   target,
   gracePeriodSeconds: params.gracePeriodSeconds,
+  respectPodDisruptionBudget: params.respectPodDisruptionBudget,
 });

@@ -1,8 +1,17 @@
 import { z } from 'zod';
 import { actionSchema } from '../actions/catalog.js';
+import { durationSchema } from '../actions/duration.js';
+import { budgetSchema } from '../guardrails/budget.js';
 import { invalidNamespace } from '../target/names.js';
 import { targetSpecSchema } from '../target/target.js';
 import { type Matcher, parseMatcher } from './matchers.js';
+
+/** Defaults an SRE can live with when a policy says nothing: act at most every 10 minutes on one target. */
+export const DEFAULT_COOLDOWN = '10m';
+/** …at most 10 times an hour per policy… */
+export const DEFAULT_MAX_ACTIONS = { count: 10, per: '1h' } as const;
+/** …and stop after 3 failures in a row. */
+export const DEFAULT_BREAKER_FAILURES = 3;
 
 const namespaceName = z.string().superRefine((value, ctx) => {
   const problem = invalidNamespace(value);
@@ -42,9 +51,18 @@ export const policySchema = z
           .object({ allow: z.array(namespaceName).optional(), deny: z.array(namespaceName).default([]) })
           .strict()
           .default({ deny: [] }),
+        // A target acted on is left alone this long, even for a new alert episode (flapping alerts).
+        cooldown: durationSchema.prefault(DEFAULT_COOLDOWN),
+        // At most `count` actions of this policy per fixed window of `per`.
+        maxActions: budgetSchema.prefault({ count: DEFAULT_MAX_ACTIONS.count, per: DEFAULT_MAX_ACTIONS.per }),
+        // This many failed actions in a row pause the policy until an operator resumes it.
+        circuitBreaker: z
+          .object({ consecutiveFailures: z.number().int().min(1).max(100) })
+          .strict()
+          .default({ consecutiveFailures: DEFAULT_BREAKER_FAILURES }),
       })
       .strict()
-      .default({ dryRun: false, namespaces: { deny: [] } }),
+      .prefault({}),
   })
   .strict();
 

@@ -24,11 +24,20 @@ export const targetSpecSchema = z
     namespace: targetFieldSchema,
     pod: targetFieldSchema.optional(),
     deployment: targetFieldSchema.optional(),
+    statefulset: targetFieldSchema.optional(),
+    daemonset: targetFieldSchema.optional(),
   })
   .strict();
 export type TargetSpec = z.infer<typeof targetSpecSchema>;
 
-export type ObjectKind = 'Pod' | 'Deployment';
+export type ObjectKind = 'Pod' | 'Deployment' | 'StatefulSet' | 'DaemonSet';
+/** The target field naming an object of each kind; kube-state-metrics labels its series the same way. */
+export const TARGET_FIELD = {
+  Pod: 'pod',
+  Deployment: 'deployment',
+  StatefulSet: 'statefulset',
+  DaemonSet: 'daemonset',
+} as const satisfies Record<ObjectKind, keyof TargetSpec>;
 /** The object an action is aimed at, fully resolved and validated. */
 export interface Target {
   cluster: string;
@@ -46,11 +55,22 @@ export const targetRef = (t: Target): string => `${t.cluster}/${t.namespace}/${t
 export const readField = (field: TargetField, labels: Alert['labels']): string | undefined =>
   field.value ?? (field.fromLabel !== undefined ? labels[field.fromLabel] || field.default : undefined);
 
-/** Resolves the target of `kind` from the alert, validating every name before it can reach a URL. */
-export const resolveTarget = (spec: TargetSpec, kind: ObjectKind, labels: Alert['labels']): Resolution => {
-  const nameField = kind === 'Pod' ? spec.pod : spec.deployment;
-  const nameKey = kind === 'Pod' ? 'pod' : 'deployment';
-  if (!nameField) return { ok: false, reason: `policy target has no ${nameKey} field for a ${kind} action` };
+/**
+ * Resolves the target from the alert, validating every name before it can reach a URL. `kinds` lists the
+ * kinds the action can work from, preferred first; the first one the policy's target names is used.
+ */
+export const resolveTarget = (
+  spec: TargetSpec,
+  kinds: readonly ObjectKind[],
+  labels: Alert['labels'],
+): Resolution => {
+  const kind = kinds.find((k) => spec[TARGET_FIELD[k]] !== undefined);
+  const nameField = kind === undefined ? undefined : spec[TARGET_FIELD[kind]];
+  if (kind === undefined || nameField === undefined) {
+    const fields = kinds.map((k) => TARGET_FIELD[k]).join(' or ');
+    return { ok: false, reason: `policy target has no ${fields} field for a ${kinds[0] ?? 'Pod'} action` };
+  }
+  const nameKey = TARGET_FIELD[kind];
   const parts = { cluster: spec.cluster, namespace: spec.namespace, [nameKey]: nameField };
   const values: Record<string, string> = {};
   for (const [key, field] of Object.entries(parts)) {
