@@ -1,9 +1,15 @@
 import { Agent, request } from 'node:https';
 import { KubernetesError } from '#domain/errors.js';
 
-/** One API call should never eat a Lambda's budget; remedy retries later instead. */
-export const REQUEST_TIMEOUT_MS = 10_000;
-/** Statuses worth retrying later: throttled or the API server is struggling. */
+/** One API call should never eat a Lambda's budget: 3 attempts of 5 s plus backoff stay well inside a minute. */
+export const REQUEST_TIMEOUT_MS = 5_000;
+/** Attempts per call for throttling, 5xx and transport errors; after that the action fails and Lambda retries. */
+export const MAX_ATTEMPTS = 3;
+/** Waits before retry 1 and 2 (jittered ±25 %), unless the server says Retry-After. */
+export const BACKOFF_MS = [250, 1_000] as const;
+/** A Retry-After longer than this is not waited for in-invocation; the failure goes to Lambda's retry instead. */
+export const MAX_RETRY_AFTER_MS = 5_000;
+/** Statuses worth retrying: throttled or the API server is struggling. */
 const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
 
 export interface Connection {
@@ -18,6 +24,19 @@ export interface Connection {
 export interface KubeResponse {
   status: number;
   body: unknown;
+  /** Seconds from the Retry-After header, when the server sent one. */
+  retryAfterSeconds?: number;
+}
+
+export interface CallOptions {
+  body?: unknown;
+  contentType?: string;
+  signal?: AbortSignal | undefined;
+  /**
+   * Whether a 429 is throttling worth retrying (default) or an answer to report as is: the Eviction API says
+   * "a PodDisruptionBudget forbids this now" with a 429, and remedy never retries its way past a PDB.
+   */
+  retryTooManyRequests?: boolean;
 }
 
 /**
@@ -40,11 +59,28 @@ export class KubeHttp {
     });
   }
 
-  async call(
-    method: string,
-    path: string,
-    options: { body?: unknown; contentType?: string; signal?: AbortSignal | undefined } = {},
-  ): Promise<KubeResponse> {
+  /** One API call with bounded retries (backoff, Retry-After) for throttling, 5xx and transport errors. */
+  async call(method: string, path: string, options: CallOptions = {}): Promise<KubeResponse> {
+    for (let attempt = 1; ; attempt++) {
+      const last = attempt >= MAX_ATTEMPTS;
+      let res: KubeResponse;
+      try {
+        res = await this.once(method, path, options);
+      } catch (error) {
+        if (last || options.signal?.aborted) throw error;
+        await sleep(backoff(attempt));
+        continue;
+      }
+      const retryable =
+        RETRYABLE_STATUS.has(res.status) && (res.status !== 429 || options.retryTooManyRequests !== false);
+      if (!retryable || last) return res;
+      const wait = res.retryAfterSeconds === undefined ? backoff(attempt) : res.retryAfterSeconds * 1000;
+      if (wait > MAX_RETRY_AFTER_MS) return res;
+      await sleep(wait);
+    }
+  }
+
+  private async once(method: string, path: string, options: CallOptions): Promise<KubeResponse> {
     const token = await this.connection.token();
     const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
     return new Promise<KubeResponse>((resolve, reject) => {
@@ -82,7 +118,14 @@ export class KubeHttp {
             } catch {
               // Not JSON (a proxy's HTML error page): keep the text for the error message.
             }
-            resolve({ status: res.statusCode ?? 0, body });
+            const retryAfter = Number(res.headers['retry-after']);
+            resolve({
+              status: res.statusCode ?? 0,
+              body,
+              ...(Number.isFinite(retryAfter) && res.headers['retry-after'] !== undefined
+                ? { retryAfterSeconds: retryAfter }
+                : {}),
+            });
           });
         },
       );
@@ -93,6 +136,12 @@ export class KubeHttp {
     });
   }
 }
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const backoff = (attempt: number) => {
+  const base = BACKOFF_MS[Math.min(attempt, BACKOFF_MS.length) - 1] ?? 1_000;
+  return Math.round(base * (0.75 + Math.random() * 0.5));
+};
 
 const transportError = (method: string, path: string, cause: Error) =>
   new KubernetesError(`${method} ${path}: ${cause.message}`, { retryable: true, cause });
