@@ -1,5 +1,5 @@
 import { describePlan } from '#domain/actions/plan.js';
-import { episodeKey } from '#domain/alert/identity.js';
+import { episodeKey, groupKey } from '#domain/alert/identity.js';
 import { parseNotification, type SnsMessageAttributes } from '#domain/alert/parse.js';
 import type { Alert } from '#domain/alert/schema.js';
 import type { AuditRecord } from '#domain/audit.js';
@@ -100,6 +100,7 @@ export const remediateNotification = async (
     return summary;
   }
 
+  const group = groupKey(parsed.notification);
   await mapWithConcurrency(parsed.notification.alerts, deps.concurrency, async (alert) => {
     if (invocation.remainingMs && invocation.remainingMs() < MIN_REMAINING_MS) {
       summary.deferred++;
@@ -107,7 +108,7 @@ export const remediateNotification = async (
       return;
     }
     summary.alerts++;
-    const base = alertFacts(alert, sns.MessageId, deps.mode);
+    const base = alertFacts(alert, sns.MessageId, deps.mode, group);
     if (alert.status === 'resolved') return record(resolvedRecord(alert, base, deps.clock()));
     return handleFiring(alert, base, sns, deps, invocation, record, summary);
   });
@@ -188,7 +189,7 @@ const handleFiring = async (
     return;
   }
   try {
-    const result = await executePlan(plan, deps.clusters, invocation.signal);
+    const result = await executePlan(plan, deps.clusters, deps.clock, invocation.signal);
     await record({ ...facts, ...result, at: deps.clock().toISOString() }, settle);
     if (result.outcome === 'acted') await deps.ledger.recordActionResult(policy.name, true, 0, deps.clock());
   } catch (error) {
@@ -221,16 +222,17 @@ const handleFiring = async (
 };
 
 type AlertFacts = Required<
-  Pick<AuditRecord, 'alertname' | 'fingerprint' | 'startsAt' | 'episode' | 'messageId' | 'mode'>
+  Pick<AuditRecord, 'alertname' | 'fingerprint' | 'startsAt' | 'episode' | 'messageId' | 'mode' | 'group'>
 >;
 
-const alertFacts = (alert: Alert, messageId: string, mode: Mode): AlertFacts => ({
+const alertFacts = (alert: Alert, messageId: string, mode: Mode, group: string): AlertFacts => ({
   alertname: alert.labels.alertname ?? '',
   fingerprint: alert.fingerprint,
   startsAt: alert.startsAt,
   episode: episodeKey(alert),
   messageId,
   mode,
+  group,
 });
 
 const resolvedRecord = (alert: Alert, base: AlertFacts, now: Date): AuditRecord => {
@@ -276,6 +278,7 @@ const budgetSummary = (records: AuditRecord[], now: Date): AuditRecord => {
     ...(records[0]?.mode ? { mode: records[0].mode } : {}),
     ...(records[0]?.alertname ? { alertname: records[0].alertname } : {}),
     ...(records[0]?.policy ? { policy: records[0].policy } : {}),
+    ...(records[0]?.group ? { group: records[0].group } : {}),
     details: { alerts: records.length },
   };
 };

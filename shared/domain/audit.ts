@@ -21,6 +21,8 @@ export interface AuditRecord {
   plan?: Plan;
   /** The global mode the decision was made in; notifications say so loudly when it is dry-run. */
   mode?: 'dry-run' | 'enforce';
+  /** The Alertmanager alert group (see groupKey): one Slack thread, one place to look. */
+  group?: string;
   /** SNS MessageId that carried the alert, for tracing a decision back to its delivery. */
   messageId?: string;
   /** Extra facts (pod uid, response status, seconds firing…). */
