@@ -68,11 +68,17 @@ export const remediateNotification = async (
 ): Promise<Summary> => {
   const summary: Summary = { alerts: 0, outcomes: {}, retryable: false, deferred: 0 };
   const overBudget: AuditRecord[] = [];
-  const record = async (r: AuditRecord, settle?: { key: string; token: string }) => {
+  const record = async (r: AuditRecord, settle?: { key: string; token: string; actedFor?: string }) => {
     summary.outcomes[r.outcome] = (summary.outcomes[r.outcome] ?? 0) + 1;
     deps.metrics.count('Decision', { outcome: r.outcome, code: r.code });
     deps.logger.info(`${r.outcome}: ${r.reason}`, { decision: r });
-    if (settle) await deps.ledger.settle(settle.key, settle.token, r);
+    if (settle)
+      await deps.ledger.settle(
+        settle.key,
+        settle.token,
+        r,
+        settle.actedFor ? { actedFor: settle.actedFor } : {},
+      );
     else await deps.ledger.audit(r);
     if (r.code === 'budget-exhausted') overBudget.push(r);
     else await notifySafely(deps, r);
@@ -122,7 +128,7 @@ export const remediateNotification = async (
   return summary;
 };
 
-type Record_ = (r: AuditRecord, settle?: { key: string; token: string }) => Promise<void>;
+type Record_ = (r: AuditRecord, settle?: { key: string; token: string; actedFor?: string }) => Promise<void>;
 
 const handleFiring = async (
   alert: Alert,
@@ -177,7 +183,7 @@ const handleFiring = async (
       },
     ],
   });
-  const facts = { ...base, policy: policy.name, target: plan.target, plan };
+  const facts = { ...base, policy: policy.name, target: plan.target, plan, ...notifyOf(policy) };
   if (!reservation.reserved) {
     await record({ ...facts, at, outcome: 'skipped', code: reservation.code, reason: reservation.reason });
     return;
@@ -190,8 +196,11 @@ const handleFiring = async (
   }
   try {
     const result = await executePlan(plan, deps.clusters, deps.clock, invocation.signal);
-    await record({ ...facts, ...result, at: deps.clock().toISOString() }, settle);
-    if (result.outcome === 'acted') await deps.ledger.recordActionResult(policy.name, true, 0, deps.clock());
+    const acted = result.outcome === 'acted';
+    await record(
+      { ...facts, ...result, at: deps.clock().toISOString() },
+      acted ? { ...settle, actedFor: policy.name } : settle,
+    );
   } catch (error) {
     // Unknown errors and transient ones (5xx, 429, timeouts, DescribeCluster hiccups) may succeed on a
     // retry; denied, invalid or unknown-cluster errors will not.
@@ -207,11 +216,12 @@ const handleFiring = async (
       await record(failed, settle);
     }
     const threshold = policy.guard.circuitBreaker.consecutiveFailures;
-    const { opened } = await deps.ledger.recordActionResult(policy.name, false, threshold, deps.clock());
+    const { opened } = await deps.ledger.recordFailure(policy.name, threshold, deps.clock());
     if (opened) {
       await record({
         ...base,
         policy: policy.name,
+        ...notifyOf(policy),
         at: deps.clock().toISOString(),
         outcome: 'skipped',
         code: 'circuit-opened',
@@ -222,8 +232,15 @@ const handleFiring = async (
 };
 
 type AlertFacts = Required<
-  Pick<AuditRecord, 'alertname' | 'fingerprint' | 'startsAt' | 'episode' | 'messageId' | 'mode' | 'group'>
+  Pick<
+    AuditRecord,
+    'alertname' | 'fingerprint' | 'startsAt' | 'episode' | 'messageId' | 'mode' | 'group' | 'alert'
+  >
 >;
+
+/** The policy's notify settings, carried on its records so the notifier needs no policy lookup. */
+const notifyOf = (policy: { notify?: AuditRecord['notify'] }): Pick<AuditRecord, 'notify'> =>
+  policy.notify ? { notify: policy.notify } : {};
 
 const alertFacts = (alert: Alert, messageId: string, mode: Mode, group: string): AlertFacts => ({
   alertname: alert.labels.alertname ?? '',
@@ -233,6 +250,7 @@ const alertFacts = (alert: Alert, messageId: string, mode: Mode, group: string):
   messageId,
   mode,
   group,
+  alert: { labels: alert.labels, annotations: alert.annotations, generatorURL: alert.generatorURL },
 });
 
 const resolvedRecord = (alert: Alert, base: AlertFacts, now: Date): AuditRecord => {
@@ -260,7 +278,7 @@ const skipRecord = (
   outcome: 'skipped',
   code: decision.code,
   reason: decision.reason,
-  ...(decision.policy ? { policy: decision.policy.name } : {}),
+  ...(decision.policy ? { policy: decision.policy.name, ...notifyOf(decision.policy) } : {}),
   ...(decision.target ? { target: decision.target } : {}),
 });
 
@@ -279,6 +297,7 @@ const budgetSummary = (records: AuditRecord[], now: Date): AuditRecord => {
     ...(records[0]?.alertname ? { alertname: records[0].alertname } : {}),
     ...(records[0]?.policy ? { policy: records[0].policy } : {}),
     ...(records[0]?.group ? { group: records[0].group } : {}),
+    ...(records[0]?.notify ? { notify: records[0].notify } : {}),
     details: { alerts: records.length },
   };
 };

@@ -35,12 +35,15 @@ export type Reservation =
 export interface Ledger {
   /** Claims the episode and takes the cooldown and budgets in one transaction, or says which check refused. */
   reserve(request: ReservationRequest): Promise<Reservation>;
-  /** Records the final outcome on a reservation the caller holds. */
-  settle(episode: string, token: string, outcome: AuditRecord): Promise<void>;
+  /**
+   * Records the final outcome on a reservation the caller holds, with its audit record; `actedFor` names the
+   * policy whose circuit breaker a success resets.
+   */
+  settle(episode: string, token: string, outcome: AuditRecord, opts?: { actedFor?: string }): Promise<void>;
   /** Gives the claim and the cooldown back (the action did not happen and may be retried); budgets stay spent. */
   release(episode: string, token: string, cooldownKey: string): Promise<void>;
-  /** Counts an action's success or failure for the policy's circuit breaker; says whether this opened it. */
-  recordActionResult(policy: string, ok: boolean, threshold: number, now: Date): Promise<{ opened: boolean }>;
+  /** Counts a failed action for the policy's circuit breaker; says whether this one opened it. */
+  recordFailure(policy: string, threshold: number, now: Date): Promise<{ opened: boolean }>;
   audit(record: AuditRecord): Promise<void>;
   /** Keeps a message remedy refused to act on, with the reason, for an operator to inspect or replay. */
   deadLetter(entry: {

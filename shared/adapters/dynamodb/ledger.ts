@@ -201,24 +201,68 @@ export class DynamoLedger implements Ledger {
     };
   }
 
-  async settle(episode: string, token: string, outcome: AuditRecord): Promise<void> {
-    await this.client.send(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: { pk: `ALERT#${episode}`, sk: 'CLAIM' },
-        UpdateExpression: 'SET #state = :settled, outcome = :outcome, code = :code, settledAt = :at',
-        ConditionExpression: '#token = :token',
-        ExpressionAttributeNames: { '#state': 'state', '#token': 'token' },
-        ExpressionAttributeValues: {
-          ':settled': 'settled',
-          ':outcome': outcome.outcome,
-          ':code': outcome.code,
-          ':at': outcome.at,
-          ':token': token,
+  async settle(
+    episode: string,
+    token: string,
+    outcome: AuditRecord,
+    opts: { actedFor?: string } = {},
+  ): Promise<void> {
+    // One round trip for the claim's outcome and its audit record: neither exists without the other.
+    const items: TransactItem[] = [
+      {
+        Update: {
+          TableName: this.table,
+          Key: { pk: `ALERT#${episode}`, sk: 'CLAIM' },
+          UpdateExpression: 'SET #state = :settled, outcome = :outcome, code = :code, settledAt = :at',
+          ConditionExpression: '#token = :token',
+          ExpressionAttributeNames: { '#state': 'state', '#token': 'token' },
+          ExpressionAttributeValues: {
+            ':settled': 'settled',
+            ':outcome': outcome.outcome,
+            ':code': outcome.code,
+            ':at': outcome.at,
+            ':token': token,
+          },
         },
-      }),
-    );
-    await this.audit(outcome);
+      },
+      { Put: this.auditPut(outcome) },
+    ];
+    try {
+      await this.client.send(new TransactWriteCommand({ TransactItems: items }));
+    } catch (error) {
+      if (
+        error instanceof TransactionCanceledException &&
+        error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed'
+      ) {
+        throw new ConditionalCheckFailedException({
+          message: `The conditional request failed: claim ${episode} is not held with this token`,
+          $metadata: {},
+        });
+      }
+      throw error;
+    }
+    if (opts.actedFor) await this.resetBreaker(opts.actedFor);
+  }
+
+  /**
+   * A success resets the policy's failure count. Kept out of the settle transaction on purpose: every success
+   * of a policy touches this one item, and inside transactions that would conflict with every reservation's
+   * breaker check. Conditional, so a policy without recent failures costs no item write.
+   */
+  private async resetBreaker(policy: string): Promise<void> {
+    await this.client
+      .send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: breakerKey(policy), sk: BREAKER_SK },
+          UpdateExpression: 'SET consecutiveFailures = :zero',
+          ConditionExpression: 'consecutiveFailures > :zero AND isOpen = :false',
+          ExpressionAttributeValues: { ':zero': 0, ':false': false },
+        }),
+      )
+      .catch((e: unknown) => {
+        if (!(e instanceof ConditionalCheckFailedException)) throw e;
+      });
   }
 
   async release(episode: string, token: string, cooldownKey: string): Promise<void> {
@@ -247,29 +291,8 @@ export class DynamoLedger implements Ledger {
     }
   }
 
-  async recordActionResult(
-    policy: string,
-    ok: boolean,
-    threshold: number,
-    now: Date,
-  ): Promise<{ opened: boolean }> {
+  async recordFailure(policy: string, threshold: number, now: Date): Promise<{ opened: boolean }> {
     const Key = { pk: breakerKey(policy), sk: BREAKER_SK };
-    if (ok) {
-      await this.client
-        .send(
-          new UpdateCommand({
-            TableName: this.table,
-            Key,
-            UpdateExpression: 'SET consecutiveFailures = :zero',
-            ConditionExpression: 'attribute_exists(pk) AND isOpen = :false AND consecutiveFailures > :zero',
-            ExpressionAttributeValues: { ':zero': 0, ':false': false },
-          }),
-        )
-        .catch((e: unknown) => {
-          if (!(e instanceof ConditionalCheckFailedException)) throw e;
-        });
-      return { opened: false };
-    }
     const counted = await this.client.send(
       new UpdateCommand({
         TableName: this.table,
@@ -305,22 +328,25 @@ export class DynamoLedger implements Ledger {
   }
 
   async audit(record: AuditRecord): Promise<void> {
+    await this.client.send(new PutCommand(this.auditPut(record)));
+  }
+
+  /** AUDIT#<cluster/ns/Kind/name> (or alert/<alertname>), sorted by time, indexed by sharded day. */
+  private auditPut(record: AuditRecord) {
     const subject = record.target ? targetRef(record.target) : `alert/${record.alertname ?? 'unparsed'}`;
     const sk = `${record.at}#${randomUUID().slice(0, 8)}`;
-    await this.client.send(
-      new PutCommand({
-        TableName: this.table,
-        Item: {
-          pk: `AUDIT#${subject}`,
-          sk,
-          gsi1pk: dayShard('DAY', record.at, subject),
-          gsi1sk: sk,
-          ...record,
-          expiresAt: epochSeconds(record.at) + AUDIT_TTL_SECONDS,
-        },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
+    return {
+      TableName: this.table,
+      Item: {
+        pk: `AUDIT#${subject}`,
+        sk,
+        gsi1pk: dayShard('DAY', record.at, subject),
+        gsi1sk: sk,
+        ...record,
+        expiresAt: epochSeconds(record.at) + AUDIT_TTL_SECONDS,
+      },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    };
   }
 
   async deadLetter(entry: {

@@ -132,12 +132,16 @@ describe('DynamoLedger against DynamoDB Local', () => {
   });
 
   it('opens a policy breaker after K consecutive failures; a success in between resets the count', async () => {
-    expect(await ledger.recordActionResult('flaky', false, 3, NOW)).toEqual({ opened: false });
-    expect(await ledger.recordActionResult('flaky', false, 3, NOW)).toEqual({ opened: false });
-    await ledger.recordActionResult('flaky', true, 3, NOW);
+    expect(await ledger.recordFailure('flaky', 3, NOW)).toEqual({ opened: false });
+    expect(await ledger.recordFailure('flaky', 3, NOW)).toEqual({ opened: false });
+    // A success, settled with its audit record, resets the count.
+    const ok = request({ policy: 'flaky' });
+    const reserved = await ledger.reserve(ok);
+    if (!reserved.reserved) throw new Error(reserved.reason);
+    await ledger.settle(ok.episode, reserved.token, record(), { actedFor: 'flaky' });
     expect((await controls.breaker('flaky')).consecutiveFailures).toBe(0);
-    for (let i = 0; i < 2; i++) await ledger.recordActionResult('flaky', false, 3, NOW);
-    expect(await ledger.recordActionResult('flaky', false, 3, NOW)).toEqual({ opened: true });
+    for (let i = 0; i < 2; i++) await ledger.recordFailure('flaky', 3, NOW);
+    expect(await ledger.recordFailure('flaky', 3, NOW)).toEqual({ opened: true });
     expect(await ledger.reserve(request({ policy: 'flaky' }))).toMatchObject({
       reserved: false,
       code: 'circuit-open',

@@ -28,7 +28,7 @@ describe('DynamoPolicyStore against DynamoDB Local', () => {
     const [policy] = await store.forAlertname('KubePodCrashLooping');
     expect(policy?.name).toBe('restart-crashlooping-pod');
     expect(policy?.match.matchers[0]?.regex?.test('critical')).toBe(true);
-    expect(policy?.action).toEqual({ type: 'deletePod', gracePeriodSeconds: 5 });
+    expect(policy?.action).toMatchObject({ type: 'deletePod', gracePeriodSeconds: 5 });
     expect(await store.forAlertname('SomethingElse')).toEqual([]);
   });
 
