@@ -2,18 +2,36 @@
 // stack (SigV4-checked Publish → filter policy → remediate handler → DynamoDB Local policy and claim → EKS path:
 // DescribeCluster + STS-presigned token → sandbox API over TLS). Run: `npm run bench`.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/aws/local-account.js';
-import { signRequest } from '../../infra/local/aws/sigv4-canonical.js';
+import { stringify } from 'yaml';
 import { startDynamoDbLocal } from '../../infra/local/dynamodb-local.js';
 import { startLocalStack } from '../../infra/local/stack.js';
+import { publish } from '../support/sns-publish.js';
 
 const ALERTS = Number(process.env.BENCH_ALERTS ?? 30);
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 process.env.LOG_LEVEL = 'error';
+
+// The example policy's budget (and the cluster's) would stop a benchmark after a few actions: raise them here.
+process.env.REMEDY_CLUSTER_MAX_ACTIONS = '100000/1h';
+const policyDir = mkdtempSync(join(tmpdir(), 'remedy-bench-policies-'));
+writeFileSync(
+  join(policyDir, 'bench.yaml'),
+  stringify({
+    name: 'bench-delete-pod',
+    match: { alertname: 'KubePodCrashLooping' },
+    target: {
+      cluster: { value: 'sandbox' },
+      namespace: { fromLabel: 'namespace' },
+      pod: { fromLabel: 'pod' },
+    },
+    action: { type: 'deletePod', gracePeriodSeconds: 0 },
+    guard: { maxActions: { count: 10_000, per: '1h' } },
+  }),
+);
 
 const ddb = await startDynamoDbLocal();
 const stack = await startLocalStack({
@@ -21,11 +39,12 @@ const stack = await startLocalStack({
   ports: { sns: 0, kube: 0, aws: 0 },
   dynamodbEndpoint: ddb.endpoint,
   tableSuffix: 'bench',
+  policyDir,
 });
 const sandbox = stack.sandbox;
 if (!sandbox) throw new Error('the bench needs the sandbox');
 
-const publish = async (pod: string): Promise<number> => {
+const publishAndWait = async (pod: string): Promise<number> => {
   const message = JSON.stringify({
     version: '4',
     receiver: 'remedy',
@@ -46,26 +65,16 @@ const publish = async (pod: string): Promise<number> => {
     commonAnnotations: {},
     externalURL: '',
   });
-  const body = new URLSearchParams({
-    Action: 'Publish',
-    Version: '2010-03-31',
-    TopicArn: stack.topicArn,
-    Subject: '[FIRING:1] KubePodCrashLooping',
-    Message: message,
-    'MessageAttributes.entry.1.Name': 'severity',
-    'MessageAttributes.entry.1.Value.DataType': 'String',
-    'MessageAttributes.entry.1.Value.StringValue': 'warning',
-  }).toString();
-  const url = new URL(stack.sns.url);
-  const headers = signRequest(
-    { method: 'POST', path: '/', headers: { host: url.host, 'content-type': 'application/x-www-form-urlencoded' }, body },
-    LOCAL_CREDENTIALS,
-    { region: LOCAL_REGION, service: 'sns', now: new Date() },
-  );
   const start = performance.now();
-  const res = await fetch(stack.sns.url, { method: 'POST', headers, body });
-  if (res.status !== 200) throw new Error(`Publish failed: ${res.status} ${await res.text()}`);
-  const deleted = () => sandbox.requests.some((r) => r.method === 'DELETE' && r.path.endsWith(`/pods/${pod}`));
+  const res = await publish(stack.sns.url, {
+    topicArn: stack.topicArn,
+    subject: '[FIRING:1] KubePodCrashLooping',
+    message,
+    attributes: { severity: 'warning' },
+  });
+  if (res.status !== 200) throw new Error(`Publish failed: ${res.status} ${res.body}`);
+  const deleted = () =>
+    sandbox.requests.some((r) => r.method === 'DELETE' && r.path.endsWith(`/pods/${pod}`));
   while (!deleted()) await new Promise((r) => setImmediate(r));
   return performance.now() - start;
 };
@@ -73,7 +82,7 @@ const publish = async (pod: string): Promise<number> => {
 const samples: number[] = [];
 for (let i = 0; i < ALERTS; i++) {
   const pod = String(sandbox.store.list('pods', 'demo')[0]?.metadata.name);
-  samples.push(await publish(pod));
+  samples.push(await publishAndWait(pod));
   await stack.sns.idle();
 }
 const [first, ...warm] = samples;
