@@ -9,16 +9,28 @@ import { EXIT, UsageError } from './io.js';
 /** Command name → loader; add a line here for a new command. */
 export const COMMANDS: Readonly<Record<string, () => Promise<CliCommand>>> = {
   eks: async () => (await import('./commands/eks.js')).eksCommand(),
+  policies: async () => (await import('./commands/policies.js')).policiesCommand(),
+  clusters: async () => (await import('./commands/clusters.js')).clustersCommand(),
+  pause: async () => (await import('./commands/control.js')).controlCommand('pause'),
+  resume: async () => (await import('./commands/control.js')).controlCommand('resume'),
+  status: async () => (await import('./commands/control.js')).controlCommand('status'),
+  breaker: async () => (await import('./commands/control.js')).controlCommand('breaker'),
 };
 
 /** One-line descriptions for `remedy --help`, kept here so help does not load every command. */
 const SUMMARIES: Readonly<Record<string, string>> = {
   eks: 'EKS helpers: `eks token` prints an ExecCredential (a kubeconfig exec plugin, like aws eks get-token)',
+  policies: 'policy files ↔ the policies table: validate, apply (--dry-run, --prune), list',
+  clusters: 'the clusters registry (logical name → EKS cluster): put, list, remove',
+  pause: 'the kill switch: stop every action (--reason required)',
+  resume: 'lift the kill switch',
+  status: 'whether remedy is paused',
+  breaker: "a policy's circuit breaker: `breaker status|resume <policy>`",
 };
 
 const usage = () =>
   `usage: remedy <command> [options]\n\ncommands:\n${Object.keys(COMMANDS)
-    .map((name) => `  ${name.padEnd(8)}${SUMMARIES[name] ?? ''}`)
+    .map((name) => `  ${name.padEnd(10)}${SUMMARIES[name] ?? ''}`)
     .join('\n')}\n\nrun \`remedy <command> --help\` for a command's options\n`;
 
 /** Parses global flags and the command name, runs the command, and maps errors to exit codes (2 usage, 1 runtime). */

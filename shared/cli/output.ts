@@ -15,6 +15,9 @@ export function printJson(io: CliIo, value: unknown): void {
   io.stdout(`${JSON.stringify(value, null, 2)}\n`);
 }
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+
 /**
  * Makes a stored string safe for a terminal: records come from a table anyone with write access can fill, so
  * control characters (newlines, ANSI escapes) are shown escaped instead of moving the cursor or forging lines.
@@ -22,11 +25,7 @@ export function printJson(io: CliIo, value: unknown): void {
 export function cell(value: unknown): string {
   if (value === undefined || value === null || value === '') return '-';
   const text = typeof value === 'string' ? value : JSON.stringify(value);
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
-  return text.replace(
-    /[\u0000-\u001f\u007f-\u009f]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
+  return text.replace(CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** Left-aligned columns separated by two spaces; the last column is not padded, so long messages fit. */
@@ -48,3 +47,7 @@ export function canonicalJson(value: unknown): string {
       : v,
   );
 }
+
+/** `1 problem`, `2 problems`; the plural form is given where English is irregular. */
+export const plural = (n: number, word: string, words = `${word}s`): string =>
+  `${n} ${n === 1 ? word : words}`;

@@ -56,14 +56,21 @@ export async function readYamlFile(
   return { ok: true, value: doc.toJS() as unknown };
 }
 
+/** What was read: the documents, the files that could not be read, and every path in the order met. */
+export interface PolicyFiles {
+  readonly sources: readonly PolicySource[];
+  readonly problems: readonly Problem[];
+  readonly order: readonly string[];
+}
+
 /** Reads the files named and the policy files of the folders named (not recursive), each file once. */
-export async function readPolicySources(
-  paths: readonly string[],
-): Promise<{ sources: PolicySource[]; problems: Problem[] }> {
+export async function readPolicySources(paths: readonly string[]): Promise<PolicyFiles> {
   const sources: PolicySource[] = [];
   const problems: Problem[] = [];
   const seen = new Set<string>();
+  const order: string[] = [];
   for (const path of paths) {
+    order.push(path);
     let files: string[];
     try {
       if ((await stat(path)).isDirectory()) {
@@ -84,22 +91,20 @@ export async function readPolicySources(
       // `infra/policies infra/policies/a.yaml` must not read a.yaml twice and then call its name a duplicate.
       if (seen.has(resolve(file))) continue;
       seen.add(resolve(file));
+      order.push(file);
       const read = await readYamlFile(file);
       if (read.ok) sources.push({ origin: file, document: read.value });
       else problems.push(...read.problems);
     }
   }
-  return { sources, problems };
+  return { sources, problems, order };
 }
 
 /**
  * Validates the set as `validatePolicies` does (each document, then unique names and priority ties across
  * them), but reports every zod issue on its own line and names the file that introduced each set conflict.
  */
-export function validatePolicySet(read: {
-  sources: readonly PolicySource[];
-  problems: readonly Problem[];
-}): SetValidation {
+export function validatePolicySet(read: PolicyFiles): SetValidation {
   const problems: Problem[] = [...read.problems];
   const valid: Array<{ policy: Policy; origin: string }> = [];
   for (const source of read.sources) {
@@ -117,7 +122,9 @@ export function validatePolicySet(read: {
     for (const message of now.slice(before.length)) problems.push({ file: valid[i]?.origin ?? '', message });
     before = now;
   }
-  if (problems.length > 0) return { ok: false, problems };
+  // Reported file by file, in the order given, however each problem was found (read, schema, set).
+  const rank = (p: Problem) => read.order.indexOf(p.file);
+  if (problems.length > 0) return { ok: false, problems: problems.sort((a, b) => rank(a) - rank(b)) };
   // The use case stays the authority on what may be stored; the attribution above only explains it better.
   const result = validatePolicies(read.sources);
   if (!result.ok)

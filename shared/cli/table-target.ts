@@ -2,9 +2,8 @@
 // stack's state file (`--local`), then the environment the functions themselves are configured with.
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import type { AwsCredentials, CredentialProvider } from '#adapters/eks/credentials.js';
+import type { AwsCredentials } from '#adapters/eks/credentials.js';
 import { formatIssues } from '#domain/errors.js';
 import { type CliIo, envValue, UsageError } from './io.js';
 
@@ -13,7 +12,7 @@ const DEFAULT_REGION = 'us-east-1';
 /** `npm start` writes its endpoints here (infra/local/stack.ts); REMEDY_LOCAL_JSON points elsewhere. */
 export const DEFAULT_LOCAL_JSON = fileURLToPath(new URL('../../.remedy/local.json', import.meta.url));
 
-/** A resolved table: everything needed to build a client, and where each part came from for messages. */
+/** A resolved table: everything needed to build a client for it. */
 export interface TableTarget {
   readonly table: string;
   readonly region: string;
@@ -34,18 +33,35 @@ export interface TableFlags {
 const localStateSchema = z.object({
   region: z.string().optional(),
   sns: z.object({ region: z.string(), accessKeyId: z.string(), secretAccessKey: z.string() }),
-  dynamodb: z.object({ endpoint: z.url(), policyTable: z.string().min(1) }),
+  dynamodb: z.object({
+    endpoint: z.url(),
+    policyTable: z.string().min(1),
+    stateTable: z.string().min(1).optional(),
+  }),
 });
 
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 
-/** Resolves the policies table; a missing table or a malformed flag is a UsageError (exit 2). */
-export async function resolveTableTarget(flags: TableFlags, io: CliIo, usage: string): Promise<TableTarget> {
+/**
+ * Resolves the policies table (or, for the kill switch and breakers, the state table); a missing table or a
+ * malformed flag is a UsageError (exit 2).
+ */
+export async function resolveTableTarget(
+  flags: TableFlags,
+  io: CliIo,
+  usage: string,
+  which: 'policies' | 'state' = 'policies',
+): Promise<TableTarget> {
   const local = flags.local ? await readLocalState(io) : undefined;
-  const table = flags.table ?? local?.dynamodb.policyTable ?? envValue(io.env, 'POLICY_TABLE');
+  const table =
+    which === 'policies'
+      ? (flags.table ?? local?.dynamodb.policyTable ?? envValue(io.env, 'POLICY_TABLE'))
+      : (flags.table ?? local?.dynamodb.stateTable ?? envValue(io.env, 'STATE_TABLE'));
   if (table === undefined || table === '') {
+    const [flag, env] =
+      which === 'policies' ? ['--table-policies', 'POLICY_TABLE'] : ['--table-state', 'STATE_TABLE'];
     throw new UsageError(
-      'no policies table: pass --table-policies NAME, set POLICY_TABLE, or add --local for the local stack',
+      `no ${which} table: pass ${flag} NAME, set ${env}, or add --local for the local stack`,
       usage,
     );
   }
@@ -95,44 +111,34 @@ async function readLocalState(io: CliIo): Promise<z.infer<typeof localStateSchem
   return parsed.data;
 }
 
-/** A document client for one command run; `close` frees its sockets so the process can exit. */
-export interface DynamoSession {
-  readonly doc: DynamoDBDocumentClient;
-  close(): void;
-}
+/** The table flags every table command accepts (`clusters put` renames two; see clusters.ts). */
+export const TABLE_OPTIONS = {
+  'table-policies': { type: 'string' },
+  endpoint: { type: 'string' },
+  region: { type: 'string' },
+  local: { type: 'boolean' },
+  output: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
 
-/** Builds the session; injected in tests. */
-export type OpenDynamo = (target: TableTarget, credentials?: CredentialProvider) => Promise<DynamoSession>;
+/** The table-options part of a usage text. */
+export const TABLE_OPTIONS_USAGE = `table options:
+  --table-policies NAME   the policies table; default: POLICY_TABLE
+  --endpoint URL          DynamoDB endpoint; default: DYNAMODB_ENDPOINT, else AWS's
+  --region REGION         default: AWS_REGION, else AWS_DEFAULT_REGION, else ${DEFAULT_REGION}
+  --local                 the local stack's endpoint, table, region and credentials (.remedy/local.json,
+                          written by \`npm start\`; REMEDY_LOCAL_JSON names another file)
+  --output table|json     default: table`;
 
-/** The real session, loading the AWS SDK only now so `validate` and `--help` never pay for it. */
-export const openDynamo: OpenDynamo = async (target, credentials) => {
-  const [{ DynamoDBClient }, { DynamoDBDocumentClient }] = await Promise.all([
-    import('@aws-sdk/client-dynamodb'),
-    import('@aws-sdk/lib-dynamodb'),
-  ]);
-  const fixed = target.credentials;
-  const client = new DynamoDBClient({
-    region: target.region,
-    ...(target.endpoint === undefined ? {} : { endpoint: target.endpoint }),
-    // A copy: the SDK annotates the credentials object it is given.
-    ...(fixed === undefined ? {} : { credentials: { ...fixed } }),
-    ...(fixed === undefined && credentials !== undefined ? { credentials } : {}),
-    // An operator waits at the terminal: fail fast on a stopped local stack instead of backing off for long.
-    maxAttempts: 2,
-  });
-  return { doc: DynamoDBDocumentClient.from(client), close: () => client.destroy() };
-};
-
-/** Names the table and endpoint in a failure, with a hint for the two mistakes operators make most. */
-export function describeTableError(action: string, target: TableTarget, error: unknown): Error {
-  const name = (error as { name?: unknown }).name;
-  const message = error instanceof Error ? error.message : String(error);
-  const where = `table ${target.table} (${target.endpoint ?? `DynamoDB in ${target.region}`})`;
-  let hint = '';
-  if (name === 'ResourceNotFoundException')
-    hint = ': the table does not exist there (check the name and region)';
-  else if (/ECONNREFUSED|ENOTFOUND|EAI_AGAIN/.test(message))
-    hint = `: cannot connect (${message})${target.endpoint?.includes('127.0.0.1') ? '; is `npm start` running?' : ''}`;
-  else hint = `: ${message}`;
-  return new Error(`${action} ${where}${hint}`, { cause: error });
-}
+/** The TABLE_OPTIONS values as TableFlags. */
+export const tableFlags = (values: {
+  'table-policies'?: string | undefined;
+  endpoint?: string | undefined;
+  region?: string | undefined;
+  local?: boolean | undefined;
+}): TableFlags => ({
+  table: values['table-policies'],
+  endpoint: values.endpoint,
+  region: values.region,
+  local: values.local,
+});

@@ -1,0 +1,88 @@
+// `remedy policies apply`: the whole set is validated (and checked against what stays in the table) before the
+// first write, so a broken file never leaves the table half-applied.
+import { DynamoPolicyStore } from '#adapters/dynamodb/policy-store.js';
+import { POLICIES_USAGE } from './commands/policies.js';
+import { type CliIo, EXIT, parseCommandArgs, UsageError } from './io.js';
+import { cell, outputFormat, plural, printJson } from './output.js';
+import { formatProblem, readPolicySources, validatePolicySet } from './policy-files.js';
+import { describeChange, formatChange, planApply, summarize } from './policy-plan.js';
+import { readStoredPolicies } from './table-records.js';
+import { failed, quietObserve, type TableDeps, withTable } from './table-session.js';
+import { resolveTableTarget, TABLE_OPTIONS, tableFlags } from './table-target.js';
+
+/** Validates, compares with the table, then writes (unless --dry-run); exit 1 and no write on any problem. */
+export async function applyPolicies(args: readonly string[], io: CliIo, deps: TableDeps): Promise<number> {
+  const { values, positionals } = parseCommandArgs(
+    {
+      args: [...args],
+      options: { ...TABLE_OPTIONS, 'dry-run': { type: 'boolean' }, prune: { type: 'boolean' } },
+      strict: true,
+      allowPositionals: true,
+    },
+    POLICIES_USAGE,
+  );
+  if (values.help) {
+    io.stdout(POLICIES_USAGE);
+    return EXIT.ok;
+  }
+  const format = outputFormat(values.output, POLICIES_USAGE);
+  if (positionals.length === 0)
+    throw new UsageError('name at least one policy folder or file', POLICIES_USAGE);
+  const dryRun = values['dry-run'] === true;
+  const prune = values.prune === true;
+  const target = await resolveTableTarget(tableFlags(values), io, POLICIES_USAGE);
+
+  const validation = validatePolicySet(await readPolicySources(positionals));
+  if (!validation.ok) {
+    if (format === 'json') printJson(io, { applied: false, problems: validation.problems });
+    else io.stdout(validation.problems.map((p) => `${formatProblem(p)}\n`).join(''));
+    io.stderr(`remedy: ${plural(validation.problems.length, 'problem')}: nothing applied\n`);
+    return EXIT.runtime;
+  }
+
+  return withTable(target, deps, async (doc) => {
+    const stored = await readStoredPolicies(doc, target.table).catch(failed('read policies from', target));
+    const plan = planApply(validation.policies, stored, prune);
+    if (plan.conflicts.length > 0) {
+      const problems = plan.conflicts.map((message) => ({ file: target.table, message }));
+      if (format === 'json') printJson(io, { applied: false, problems });
+      else io.stdout(problems.map((p) => `${formatProblem(p)}\n`).join(''));
+      io.stderr(
+        `remedy: the set conflicts with stored policies it does not contain: nothing applied (add --prune to remove them, or change a priority)\n`,
+      );
+      return EXIT.runtime;
+    }
+
+    const store = new DynamoPolicyStore(doc, target.table, quietObserve(io), 0);
+    const at = io.now().toISOString();
+    for (const change of plan.changes) {
+      if (!dryRun) {
+        const write = async () => {
+          if (change.put !== undefined) await store.put(change.put, at);
+          for (const key of change.removes) await store.remove(key.alertname, key.name);
+        };
+        await write().catch(failed(`write policy ${cell(change.name)} to`, target));
+      }
+      // Printed as each change lands: if a later write fails, the lines above it are what happened.
+      if (format === 'table') io.stdout(`${formatChange(change, dryRun)}\n`);
+    }
+    if (format === 'json') {
+      printJson(io, {
+        applied: !dryRun,
+        dryRun,
+        table: target.table,
+        changes: plan.changes.map(describeChange),
+      });
+    } else {
+      io.stdout(
+        `${summarize(plan.changes, dryRun)} in ${target.table}${dryRun ? ' (dry run: nothing written)' : ''}\n`,
+      );
+    }
+    if (plan.kept.length > 0) {
+      io.stderr(
+        `remedy: ${plural(plan.kept.length, 'stored policy', 'stored policies')} not in the set kept (${plan.kept.map((k) => cell(k.name)).join(', ')}); --prune removes ${plan.kept.length === 1 ? 'it' : 'them'}\n`,
+      );
+    }
+    return EXIT.ok;
+  });
+}

@@ -1,0 +1,108 @@
+// Runs `remedy ...` in-process, as the operator would type it, with captured output and an injected table.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteCommand,
+  DynamoDBDocumentClient,
+  PutCommand,
+  QueryCommand,
+  ScanCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { vi } from 'vitest';
+import { clustersCommand } from '../../../shared/cli/commands/clusters.js';
+import { controlCommand } from '../../../shared/cli/commands/control.js';
+import { policiesCommand } from '../../../shared/cli/commands/policies.js';
+import type { CliIo } from '../../../shared/cli/io.js';
+import { runCli } from '../../../shared/cli/main.js';
+import type { TableDeps } from '../../../shared/cli/table-session.js';
+
+export const NOW = new Date('2026-11-25T12:00:00Z');
+
+export interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** `remedy <argv>` with the table commands built from `deps` (default: fail if a table is opened). */
+export async function remedy(
+  argv: string[],
+  options: { env?: Record<string, string>; deps?: TableDeps } = {},
+) {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIo = {
+    env: options.env ?? {},
+    stdout: (t) => {
+      stdout += t;
+    },
+    stderr: (t) => {
+      stderr += t;
+    },
+    now: () => NOW,
+  };
+  const deps: TableDeps = options.deps ?? {
+    open: async () => {
+      throw new Error('this command line must not open a table');
+    },
+  };
+  const code = await runCli(argv, io, {
+    policies: async () => policiesCommand(deps),
+    clusters: async () => clustersCommand(deps),
+    pause: async () => controlCommand('pause', deps),
+    resume: async () => controlCommand('resume', deps),
+    status: async () => controlCommand('status', deps),
+    breaker: async () => controlCommand('breaker', deps),
+  });
+  return { code, stdout, stderr } satisfies Run;
+}
+
+type Item = Record<string, unknown> & { pk: string; sk: string };
+
+/**
+ * An in-memory policies table behind a real document client whose `send` is replaced: no socket, but the
+ * SDK's paginators and command classes are the real ones. Understands exactly the calls the CLI makes.
+ */
+export function memoryTable(initial: Item[] = []) {
+  const items = new Map<string, Item>(initial.map((i) => [`${i.pk}|${i.sk}`, i]));
+  const doc = DynamoDBDocumentClient.from(
+    new DynamoDBClient({
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'AKIDUNIT', secretAccessKey: 's' },
+    }),
+  );
+  const writes: string[] = [];
+  vi.spyOn(doc, 'send').mockImplementation((async (command: unknown) => {
+    if (command instanceof ScanCommand) {
+      const prefix = String(command.input.ExpressionAttributeValues?.[':prefix'] ?? '');
+      return { Items: [...items.values()].filter((i) => i.pk.startsWith(prefix)) };
+    }
+    if (command instanceof QueryCommand) {
+      const pk = command.input.ExpressionAttributeValues?.[':pk'];
+      return { Items: [...items.values()].filter((i) => i.pk === pk) };
+    }
+    if (command instanceof PutCommand) {
+      const item = command.input.Item as Item;
+      writes.push(`put ${item.pk}/${item.sk}`);
+      items.set(`${item.pk}|${item.sk}`, structuredClone(item));
+      return {};
+    }
+    if (command instanceof DeleteCommand) {
+      const key = command.input.Key as { pk: string; sk: string };
+      writes.push(`delete ${key.pk}/${key.sk}`);
+      items.delete(`${key.pk}|${key.sk}`);
+      return {};
+    }
+    throw new Error(`unexpected command ${(command as object).constructor.name}`);
+  }) as never);
+  let opened = 0;
+  const deps: TableDeps = {
+    open: async () => {
+      opened++;
+      return { doc, close: () => {} };
+    },
+  };
+  return { items, writes, deps, opened: () => opened };
+}
+
+/** The environment that names a table without AWS (the memory table ignores the endpoint). */
+export const TABLE_ENV = { POLICY_TABLE: 'remedy-policies-unit' };
