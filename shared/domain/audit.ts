@@ -1,4 +1,5 @@
 import type { Plan } from './actions/plan.js';
+import type { NotifySettings } from './notify/schema.js';
 import type { Target } from './target/target.js';
 
 /** What happened to one alert (or one message), acted on or not. Every decision produces exactly one. */
@@ -25,6 +26,16 @@ export interface AuditRecord {
   group?: string;
   /** SNS MessageId that carried the alert, for tracing a decision back to its delivery. */
   messageId?: string;
+  /** What the alert said: labels, annotations (runbook_url, summary) and its Prometheus link. */
+  alert?: AlertSnapshot;
+  /** The deciding policy's `notify` settings (channel, template, ticket, Grafana), for the notifier. */
+  notify?: NotifySettings;
   /** Extra facts (pod uid, response status, seconds firing…). */
   details?: Record<string, string | number | boolean>;
+}
+
+export interface AlertSnapshot {
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  generatorURL: string;
 }

@@ -88,17 +88,34 @@ export class ConfigError extends RemedyError {
   }
 }
 
-/** Renders zod-style issues as `path.to.field: message; ...` with the path prefix the caller gives. */
-export const formatIssues = (
-  issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>,
-  prefix = '',
-): string =>
-  issues
-    .map((issue) => {
-      const path = [prefix, ...issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : String(p)))]
-        .filter(Boolean)
-        .join('.')
-        .replace(/\.\[/g, '[');
-      return `${path || '(root)'}: ${issue.message}`;
-    })
-    .join('; ');
+/** An error names at most this many issues: a 256 KiB message of bad alerts must still fit one audit item. */
+export const MAX_REPORTED_ISSUES = 10;
+/** Path segments (keys from the input) are cut to this length, for the same reason. */
+const MAX_PATH_SEGMENT = 64;
+
+interface Issue {
+  path: ReadonlyArray<PropertyKey>;
+  message: string;
+  code?: string;
+  issues?: ReadonlyArray<Issue>;
+}
+
+const segment = (p: PropertyKey): string => {
+  if (typeof p === 'number') return `[${p}]`;
+  const s = String(p);
+  return s.length > MAX_PATH_SEGMENT ? `${s.slice(0, MAX_PATH_SEGMENT)}…` : s;
+};
+
+/**
+ * Renders zod-style issues as `path.to.field: message; ...` with the path prefix the caller gives: the first
+ * MAX_REPORTED_ISSUES, then how many more. An invalid record key shows why the key is invalid.
+ */
+export const formatIssues = (issues: ReadonlyArray<Issue>, prefix = ''): string => {
+  const shown = issues.slice(0, MAX_REPORTED_ISSUES).map((issue) => {
+    const path = [prefix, ...issue.path.map(segment)].filter(Boolean).join('.').replace(/\.\[/g, '[');
+    const nested = issue.code === 'invalid_key' ? (issue.issues ?? []).map((i) => i.message).join(', ') : '';
+    return `${path || '(root)'}: ${nested ? `invalid key: ${nested}` : issue.message}`;
+  });
+  const more = issues.length - shown.length;
+  return [...shown, ...(more > 0 ? [`and ${more} more problem(s)`] : [])].join('; ');
+};

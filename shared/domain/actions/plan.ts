@@ -19,7 +19,7 @@ export type Plan =
 const where = (target: Target): string => `${target.namespace}/${target.name} in cluster ${target.cluster}`;
 
 /** `deployment demo/web in cluster sandbox`, or `the deployment running pod …` when found from a pod. */
-export const describeWorkload = (kind: ObjectKind, target: Target): string =>
+const describeWorkload = (kind: ObjectKind, target: Target): string =>
   target.kind === kind
     ? `${kind.toLowerCase()} ${where(target)}`
     : `the ${kind.toLowerCase()} running ${target.kind.toLowerCase()} ${where(target)}`;

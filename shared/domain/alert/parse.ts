@@ -1,4 +1,5 @@
 import { AlertParseError, ErrorCode, formatIssues } from '../errors.js';
+import { findDuplicateKey } from './duplicate-keys.js';
 import { type Notification, notificationSchema } from './schema.js';
 
 /** SNS caps a message (body plus attributes) at 256 KiB; Alertmanager cuts bigger ones at this byte count. */
@@ -35,6 +36,13 @@ export const parseNotification = (message: string, attributes: SnsMessageAttribu
       ? 'invalid JSON (cut off or badly escaped?)'
       : 'not JSON: is Alertmanager using the remedy.sns.message template? (its default SNS message is text)';
     return fail(ErrorCode.MalformedMessage, `Message: ${hint}: ${(cause as Error).message}`, cause);
+  }
+  const duplicate = findDuplicateKey(message);
+  if (duplicate !== undefined) {
+    return fail(
+      ErrorCode.MalformedMessage,
+      `Message.${duplicate}: duplicate key (JSON keeps only the last value; refusing to guess which was meant)`,
+    );
   }
   const parsed = notificationSchema.safeParse(json);
   if (!parsed.success) {

@@ -7,13 +7,20 @@ const labelName = z
 const labelSet = z.record(labelName, z.string());
 /** Annotations are free text keyed by any string. */
 const annotationSet = z.record(z.string(), z.string());
+/** Far above any real alert name; keeps keys built from it (POLICY#<alertname>) inside DynamoDB's limits. */
+export const MAX_ALERTNAME_LENGTH = 200;
 const timestamp = z.iso.datetime({ offset: true, message: 'must be an RFC 3339 timestamp' });
 
 export const alertSchema = z.object({
   status: z.enum(['firing', 'resolved']),
-  labels: labelSet.refine((l) => typeof l.alertname === 'string' && l.alertname.length > 0, {
-    message: 'alertname label is required',
-  }),
+  labels: labelSet
+    .refine((l) => typeof l.alertname === 'string' && l.alertname.length > 0, {
+      message: 'alertname label is required',
+    })
+    .refine((l) => (l.alertname ?? '').length <= MAX_ALERTNAME_LENGTH, {
+      message: `alertname is longer than ${MAX_ALERTNAME_LENGTH} characters`,
+      path: ['alertname'],
+    }),
   annotations: annotationSet.default({}),
   startsAt: timestamp,
   // Alertmanager zeroes endsAt for alerts that are still firing (0001-01-01T00:00:00Z): not RFC 3339-valid

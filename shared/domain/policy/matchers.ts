@@ -13,12 +13,13 @@ export interface Matcher {
 
 /** Bounds that keep a policy author's regex from becoming a CPU sink (JS regexes backtrack; RE2 does not). */
 export const MAX_MATCHER_REGEX_LENGTH = 256;
-/** Constructs RE2 (Alertmanager's engine) does not support, or that invite catastrophic backtracking. */
+/** Constructs RE2 (Alertmanager's engine) does not support. */
 const FORBIDDEN_REGEX = [
   { re: /\\[1-9]|\\k</, why: 'backreferences are not supported (Alertmanager uses RE2)' },
   { re: /\(\?<?[=!]/, why: 'lookaround is not supported (Alertmanager uses RE2)' },
-  { re: /\([^()]*[+*}][^()]*\)[+*{]/, why: 'nested quantifiers like (a+)+ can backtrack catastrophically' },
 ];
+/** More unbounded quantifiers than this make a failing match polynomial of high degree in the label length. */
+export const MAX_UNBOUNDED_QUANTIFIERS = 2;
 
 const MATCHER_RE = /^\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)\s*(.*?)\s*$/s;
 
@@ -83,9 +84,78 @@ const compileAnchored = (pattern: string): RegExp => {
   for (const { re, why } of FORBIDDEN_REGEX) {
     if (re.test(pattern)) throw new Error(`regex "${pattern}": ${why}`);
   }
+  const risk = backtrackingRisk(pattern);
+  if (risk) throw new Error(`regex "${pattern}": ${risk}`);
   try {
     return new RegExp(`^(?:${pattern})$`, 's');
   } catch (cause) {
     throw new Error(`regex "${pattern}" does not compile: ${(cause as Error).message}`, { cause });
   }
+};
+
+/**
+ * JS regexes backtrack (Alertmanager's RE2 does not), so a policy regex could hang the function on a crafted
+ * label. Refuses the shapes that cause it: a quantified group that itself contains a quantifier or an
+ * alternation (`(a+)+`, `(a|aa)+`, `(a?a?)+`, `(\\w|\\d)+`), and more than MAX_UNBOUNDED_QUANTIFIERS unbounded
+ * quantifiers. Conservative: matcher regexes are short alternations and prefixes in practice.
+ */
+export const backtrackingRisk = (pattern: string): string | undefined => {
+  type Group = { quantified: boolean; alternation: boolean };
+  const stack: Group[] = [{ quantified: false, alternation: false }];
+  let unbounded = 0;
+  let i = 0;
+  const quantifierAt = (j: number): { length: number; unbounded: boolean } | undefined => {
+    const c = pattern[j];
+    if (c === '*' || c === '+') return { length: pattern[j + 1] === '?' ? 2 : 1, unbounded: true };
+    if (c === '?') return { length: pattern[j + 1] === '?' ? 2 : 1, unbounded: false };
+    if (c === '{') {
+      const m = /^\{(\d+)(,(\d*))?\}\??/.exec(pattern.slice(j));
+      if (m) return { length: m[0].length, unbounded: m[2] !== undefined && m[3] === '' };
+    }
+    return undefined;
+  };
+  while (i < pattern.length) {
+    const c = pattern[i];
+    const top = stack.at(-1) ?? { quantified: false, alternation: false };
+    if (c === '\\') i += 2;
+    else if (c === '[') {
+      // A character class is one atom: skip to its closing bracket (a leading ] or an escaped one is literal).
+      let j = i + 1;
+      if (pattern[j] === '^') j++;
+      if (pattern[j] === ']') j++;
+      while (j < pattern.length && pattern[j] !== ']') j += pattern[j] === '\\' ? 2 : 1;
+      i = j + 1;
+    } else if (c === '(') {
+      stack.push({ quantified: false, alternation: false });
+      i += pattern[i + 1] === '?' && pattern[i + 2] === ':' ? 3 : 1;
+      continue;
+    } else if (c === ')') {
+      const group = stack.pop() ?? { quantified: false, alternation: false };
+      const q = quantifierAt(i + 1);
+      if (q && (group.quantified || group.alternation)) {
+        return 'a repeated group containing a repetition or an alternative can backtrack catastrophically: simplify it';
+      }
+      const parent = stack.at(-1);
+      if (parent) {
+        parent.quantified ||= group.quantified || q !== undefined;
+        parent.alternation ||= group.alternation;
+      }
+      if (q?.unbounded) unbounded++;
+      i += 1 + (q?.length ?? 0);
+      continue;
+    } else if (c === '|') {
+      top.alternation = true;
+      i++;
+      continue;
+    } else i++;
+    const q = quantifierAt(i);
+    if (q) {
+      top.quantified = true;
+      if (q.unbounded) unbounded++;
+      i += q.length;
+    }
+  }
+  return unbounded > MAX_UNBOUNDED_QUANTIFIERS
+    ? `${unbounded} unbounded repetitions (*, +, {n,}); at most ${MAX_UNBOUNDED_QUANTIFIERS} keep matching fast`
+    : undefined;
 };

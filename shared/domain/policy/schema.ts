@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { actionSchema } from '../actions/catalog.js';
 import { durationSchema } from '../actions/duration.js';
+import { MAX_ALERTNAME_LENGTH } from '../alert/schema.js';
 import { budgetSchema } from '../guardrails/budget.js';
+import { notifySchema } from '../notify/schema.js';
 import { invalidNamespace } from '../target/names.js';
 import { targetSpecSchema } from '../target/target.js';
 import { type Matcher, parseMatcher } from './matchers.js';
@@ -37,7 +39,10 @@ export const policySchema = z
     description: z.string().max(1024).optional(),
     match: z
       .object({
-        alertname: z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, 'must be a Prometheus alert name'),
+        alertname: z
+          .string()
+          .regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, 'must be a Prometheus alert name')
+          .max(MAX_ALERTNAME_LENGTH),
         matchers: z.array(matcherString).max(20).default([]),
       })
       .strict(),
@@ -63,6 +68,8 @@ export const policySchema = z
       })
       .strict()
       .prefault({}),
+    // Where and how humans hear about this policy's decisions (Slack thread, ticket, Grafana annotation).
+    notify: notifySchema.optional(),
   })
   .strict();
 

@@ -27,7 +27,24 @@ export const targetSpecSchema = z
     statefulset: targetFieldSchema.optional(),
     daemonset: targetFieldSchema.optional(),
   })
-  .strict();
+  .strict()
+  // Fixed values and defaults are known when the policy is applied: check them as names then, not at 3 a.m.
+  .superRefine((spec, ctx) => {
+    for (const [field, value] of Object.entries(spec)) {
+      const f = value as TargetField | undefined;
+      for (const which of ['value', 'default'] as const) {
+        const text = f?.[which];
+        if (text === undefined) continue;
+        const problem = field === 'namespace' ? invalidNamespace(text) : invalidObjectName(text);
+        if (problem)
+          ctx.addIssue({
+            code: 'custom',
+            path: [field, which],
+            message: `${JSON.stringify(text)} ${problem}`,
+          });
+      }
+    }
+  });
 export type TargetSpec = z.infer<typeof targetSpecSchema>;
 
 export type ObjectKind = 'Pod' | 'Deployment' | 'StatefulSet' | 'DaemonSet';

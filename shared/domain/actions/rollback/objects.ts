@@ -65,7 +65,7 @@ export interface ReplicaSet {
 /** A StatefulSet or a DaemonSet: the workloads whose history lives in ControllerRevisions. */
 export interface RevisionedWorkload {
   metadata: ObjectMeta;
-  spec: { template: PodTemplate };
+  spec: { selector?: LabelSelector; template: PodTemplate };
 }
 
 /** One entry of a StatefulSet's or DaemonSet's history; `data` is the patch that restores it. */
@@ -82,3 +82,13 @@ export interface Pod {
 /** The images of a template's (non-init) containers, in order: how an SRE recognises a release. */
 export const imagesOf = (template: PodTemplate): string[] =>
   (template.spec?.containers ?? []).map((c) => c.image ?? '');
+
+/** The pod template a ControllerRevision's data restores: the data is `{"spec":{"template":{…}}}`. */
+export const templateOfRevisionData = (data: JsonValue | undefined): PodTemplate => {
+  const spec = typeof data === 'object' && data !== null && !Array.isArray(data) ? data.spec : undefined;
+  const template =
+    typeof spec === 'object' && spec !== null && !Array.isArray(spec) ? spec.template : undefined;
+  return typeof template === 'object' && template !== null && !Array.isArray(template)
+    ? (template as PodTemplate)
+    : {};
+};

@@ -41,3 +41,16 @@ export const deploymentOfPod = (pod: Pod, replicaSets: readonly ReplicaSet[]): P
   }
   return { ok: true, deployment: rsOwner.name, replicaSet: rs.metadata.name };
 };
+
+export type PodWorkloadResolution = { ok: true; name: string } | { ok: false; reason: string };
+
+/** The StatefulSet or DaemonSet controlling a pod (they own their pods directly), or why there is none. */
+export const workloadOfPod = (pod: Pod, kind: 'StatefulSet' | 'DaemonSet'): PodWorkloadResolution => {
+  const podName = `pod ${JSON.stringify(pod.metadata.name)}`;
+  const owner = controllerOf(pod);
+  if (owner === undefined) return { ok: false, reason: `${podName} has no controller` };
+  if (!isApps(owner, kind)) {
+    return { ok: false, reason: `${podName} is controlled by ${describe(owner)}, not by a ${kind}` };
+  }
+  return { ok: true, name: owner.name };
+};

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { OwnerReference, Pod, ReplicaSet } from '#domain/actions/rollback/objects.js';
-import { deploymentOfPod } from '#domain/actions/rollback/owners.js';
+import { deploymentOfPod, workloadOfPod } from '#domain/actions/rollback/owners.js';
 
 const ref = (
   kind: string,
@@ -86,5 +86,33 @@ describe('deploymentOfPod', () => {
     ],
   ])('explains %s', (_case, p, replicaSets, reason) => {
     expect(deploymentOfPod(p, replicaSets)).toEqual({ ok: false, reason });
+  });
+});
+
+describe('workloadOfPod', () => {
+  const sts = ref('StatefulSet', 'db', 'sts-uid');
+
+  it('takes the StatefulSet or DaemonSet that controls the pod directly', () => {
+    expect(workloadOfPod(pod(sts), 'StatefulSet')).toEqual({ ok: true, name: 'db' });
+    expect(workloadOfPod(pod(ref('DaemonSet', 'agent', 'ds-uid')), 'DaemonSet')).toEqual({
+      ok: true,
+      name: 'agent',
+    });
+  });
+
+  it.each<[string, Pod, string]>([
+    ['no controller', pod(), 'pod "web-7d9c6b5f4-abcde" has no controller'],
+    [
+      'another kind',
+      pod(sts),
+      'pod "web-7d9c6b5f4-abcde" is controlled by StatefulSet "db", not by a DaemonSet',
+    ],
+    [
+      'the same kind in another API group',
+      pod(ref('DaemonSet', 'agent', 'x', { apiVersion: 'example.com/v1' })),
+      'pod "web-7d9c6b5f4-abcde" is controlled by DaemonSet "agent", not by a DaemonSet',
+    ],
+  ])('refuses a pod with %s', (_case, p, reason) => {
+    expect(workloadOfPod(p, 'DaemonSet')).toEqual({ ok: false, reason });
   });
 });
