@@ -1,56 +1,39 @@
 import { describePlan, type Plan } from '#domain/actions/plan.js';
-import type { AuditRecord } from '#domain/audit.js';
 import type { Clusters } from '#domain/ports.js';
-import { targetRef } from '#domain/target/target.js';
+import { executeDeletePod } from './executors/delete-pod.js';
+import { executeEvictPod } from './executors/evict-pod.js';
+import { executeRestartDeployment } from './executors/restart-deployment.js';
+import type { ExecutionContext, ExecutionResult } from './executors/result.js';
+import { executeRollbackDeployment } from './executors/rollback-deployment.js';
+import { executeRollbackWorkload } from './executors/rollback-workload.js';
 
-/** The outcome fields of the audit record for a plan carried out (or found moot: target gone or replaced). */
-export type ExecutionResult = Pick<AuditRecord, 'outcome' | 'code' | 'reason' | 'details'>;
+export type { ExecutionResult } from './executors/result.js';
 
-/** Carries out a plan against the cluster; returns the outcome fields of the audit record. */
+/**
+ * Carries out a plan against the cluster; returns the outcome fields of the audit record. Outcomes the
+ * executor can judge (target gone, blocked by a budget, refused as kubectl would) come back as results;
+ * transport and API errors are thrown, for the use case to decide whether a retry can help.
+ */
 export const executePlan = async (
   plan: Plan,
   clusters: Clusters,
+  now: () => Date,
   signal?: AbortSignal,
 ): Promise<ExecutionResult> => {
   if (plan.action === 'notifyOnly') {
     return { outcome: 'acted', code: 'notifyOnly', reason: describePlan(plan) };
   }
-  const { namespace, name } = plan.target;
-  const cluster = await clusters.connect(plan.target);
-  const pod = await cluster.getPod(namespace, name, signal);
-  if (!pod) {
-    return {
-      outcome: 'skipped',
-      code: 'target-gone',
-      reason: `pod ${namespace}/${name} no longer exists; nothing to delete`,
-    };
-  }
-  const result = await cluster.deletePod(namespace, name, pod.uid, plan.gracePeriodSeconds, signal);
-  const details = {
-    podUid: pod.uid,
-    ...(pod.ownerKind ? { owner: `${pod.ownerKind}/${pod.ownerName ?? ''}` } : {}),
-  };
-  switch (result) {
-    case 'deleted':
-      return {
-        outcome: 'acted',
-        code: 'deletePod',
-        reason: `deleted pod ${targetRef(plan.target)}`,
-        details,
-      };
-    case 'gone':
-      return {
-        outcome: 'skipped',
-        code: 'target-gone',
-        reason: `pod ${namespace}/${name} disappeared before deletion`,
-        details,
-      };
-    case 'replaced':
-      return {
-        outcome: 'skipped',
-        code: 'target-replaced',
-        reason: `pod ${namespace}/${name} was replaced (uid changed) before deletion; the new pod is left alone`,
-        details,
-      };
+  const ctx: ExecutionContext = { cluster: await clusters.connect(plan.target), now, signal };
+  switch (plan.action) {
+    case 'deletePod':
+      return executeDeletePod(plan, ctx);
+    case 'evictPod':
+      return executeEvictPod(plan, ctx);
+    case 'rollbackDeployment':
+      return executeRollbackDeployment(plan, ctx);
+    case 'restartDeployment':
+      return executeRestartDeployment(plan, ctx);
+    case 'rollbackWorkload':
+      return executeRollbackWorkload(plan, ctx);
   }
 };

@@ -16,6 +16,10 @@ const csv = (fallback: readonly string[]) =>
             .filter(Boolean),
     );
 
+const blankIsUnset = (v: unknown) => (v === '' ? undefined : v);
+const optionalText = z.preprocess(blankIsUnset, z.string().optional());
+const optionalUrl = z.preprocess(blankIsUnset, z.url().optional());
+
 const envSchema = z.object({
   POLICY_TABLE: z.string({ message: 'POLICY_TABLE is required' }).min(1, 'POLICY_TABLE is required'),
   STATE_TABLE: z.string({ message: 'STATE_TABLE is required' }).min(1, 'STATE_TABLE is required'),
@@ -48,6 +52,18 @@ const envSchema = z.object({
   KUBE_CA_DATA: z.string().optional(),
   KUBE_TOKEN: z.string().optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  // Notifications (all optional; none set: decisions go to the console). Tokens are SSM parameter NAMES, never
+  // values; an empty value (an unset serverless param) counts as unset.
+  SLACK_API_URL: optionalUrl,
+  SLACK_TOKEN_PARAMETER: optionalText,
+  SLACK_DEFAULT_CHANNEL: optionalText,
+  SLACK_WORKSPACE_URL: optionalUrl,
+  JIRA_BASE_URL: optionalUrl,
+  JIRA_EMAIL: optionalText,
+  JIRA_TOKEN_PARAMETER: optionalText,
+  GRAFANA_URL: optionalUrl,
+  GRAFANA_TOKEN_PARAMETER: optionalText,
+  SSM_ENDPOINT_URL: optionalUrl,
 });
 
 export type Config = ReturnType<typeof loadConfig>;
@@ -63,6 +79,11 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
       'a static cluster needs all of KUBE_CLUSTER_NAME, KUBE_API_URL, KUBE_CA_DATA and KUBE_TOKEN',
     );
   }
+  const jira = [e.JIRA_BASE_URL, e.JIRA_EMAIL, e.JIRA_TOKEN_PARAMETER];
+  if (jira.some((v) => v !== undefined) && !jira.every((v) => v !== undefined))
+    throw new ConfigError('Jira needs all of JIRA_BASE_URL, JIRA_EMAIL and JIRA_TOKEN_PARAMETER');
+  if ((e.GRAFANA_URL === undefined) !== (e.GRAFANA_TOKEN_PARAMETER === undefined))
+    throw new ConfigError('Grafana needs both GRAFANA_URL and GRAFANA_TOKEN_PARAMETER');
   return {
     policyTable: e.POLICY_TABLE,
     stateTable: e.STATE_TABLE,
@@ -76,6 +97,26 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
     eksEndpoint: e.EKS_ENDPOINT_URL,
     stsEndpoint: e.STS_ENDPOINT_URL,
     logLevel: e.LOG_LEVEL,
+    notify: {
+      region: e.AWS_REGION,
+      ssmEndpoint: e.SSM_ENDPOINT_URL,
+      slack: e.SLACK_TOKEN_PARAMETER
+        ? {
+            apiUrl: e.SLACK_API_URL,
+            tokenParameter: e.SLACK_TOKEN_PARAMETER,
+            defaultChannel: e.SLACK_DEFAULT_CHANNEL,
+            workspaceUrl: e.SLACK_WORKSPACE_URL,
+          }
+        : undefined,
+      jira:
+        e.JIRA_BASE_URL && e.JIRA_EMAIL && e.JIRA_TOKEN_PARAMETER
+          ? { baseUrl: e.JIRA_BASE_URL, email: e.JIRA_EMAIL, tokenParameter: e.JIRA_TOKEN_PARAMETER }
+          : undefined,
+      grafana:
+        e.GRAFANA_URL && e.GRAFANA_TOKEN_PARAMETER
+          ? { url: e.GRAFANA_URL, tokenParameter: e.GRAFANA_TOKEN_PARAMETER }
+          : undefined,
+    },
     staticClusters:
       e.KUBE_CLUSTER_NAME && e.KUBE_API_URL && e.KUBE_CA_DATA && e.KUBE_TOKEN
         ? {

@@ -8,6 +8,7 @@ import { defaultCredentialProvider } from '#adapters/eks/credentials.js';
 import { EksClusters } from '#adapters/eks/eks-clusters.js';
 import { TokenCache } from '#adapters/eks/token-cache.js';
 import { StaticClusters } from '#adapters/kubernetes/static-clusters.js';
+import { buildNotifier } from '#adapters/notify/build-notifier.js';
 import { ConsoleNotifier } from '#adapters/notify/console-notifier.js';
 import type { RemediationDeps } from '#app/remediate-notification.js';
 import type { Clusters, Logger, Metrics } from '#domain/ports.js';
@@ -38,7 +39,12 @@ export const buildDependencies = (
     ),
     ledger: new DynamoLedger(doc, config.stateTable),
     clusters: buildClusters(config, doc, { logger, metrics }),
-    notifier: new ConsoleNotifier(),
+    // Slack/Jira/Grafana when configured (tokens from SSM, cached while warm); the console otherwise.
+    notifier: buildNotifier(config.notify, {
+      doc,
+      stateTable: config.stateTable,
+      fallback: new ConsoleNotifier(),
+    }),
     metrics,
     logger,
     mode: config.mode,

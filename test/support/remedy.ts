@@ -31,7 +31,8 @@ export const startRemedy = async (
   policies: unknown[],
   options: {
     mode?: 'enforce' | 'dry-run';
-    notifier?: Notifier;
+    /** A notifier, or a factory for one that keeps its state in the harness's tables (Slack threads, tickets). */
+    notifier?: Notifier | ((tables: TestTables) => Notifier);
     clusterBudget?: Budget;
     concurrency?: number;
   } = {},
@@ -51,7 +52,8 @@ export const startRemedy = async (
     clusters: new StaticClusters({
       sandbox: { server: sandbox.url, caData: sandbox.caData, token: () => sandbox.token },
     }),
-    notifier: options.notifier ?? notifier,
+    notifier:
+      typeof options.notifier === 'function' ? options.notifier(tables) : (options.notifier ?? notifier),
     metrics,
     logger,
     mode: options.mode ?? 'enforce',

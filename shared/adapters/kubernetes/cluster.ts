@@ -1,60 +1,77 @@
+import type { PodDisruptionBudget } from '#domain/actions/disruption/budget-check.js';
+import type { LabelSelector } from '#domain/actions/rollback/objects.js';
+import type { EvictionResult, WorkloadKind, WorkloadPatch } from '#domain/cluster/port.js';
 import type { Cluster, PodInfo } from '#domain/ports.js';
-import { type KubeHttp, statusError } from './http.js';
+import type { KubeHttp } from './http.js';
+import * as pods from './pods.js';
+import * as workloads from './workloads.js';
 
-interface PodObject {
-  metadata?: {
-    uid?: string;
-    ownerReferences?: Array<{ kind?: string; name?: string; controller?: boolean }>;
-  };
-  status?: { phase?: string };
-}
-
-const podPath = (namespace: string, name: string) =>
-  `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(name)}`;
-
-/** The Cluster port over the Kubernetes REST API. */
+/** The Cluster port over the Kubernetes REST API; each call is one request (see pods.ts, workloads.ts). */
 export class KubernetesCluster implements Cluster {
-  constructor(
-    private readonly http: KubeHttp,
-    /** Logical cluster name, for error messages an operator can act on. */
-    private readonly name = 'cluster',
-  ) {}
+  private readonly api: pods.Api;
 
-  async getPod(namespace: string, name: string, signal?: AbortSignal): Promise<PodInfo | undefined> {
-    const path = podPath(namespace, name);
-    const res = await this.http.call('GET', path, { signal });
-    if (res.status === 404) return undefined;
-    if (res.status !== 200) throw statusError('GET', path, res, this.name);
-    const pod = res.body as PodObject;
-    const owner = pod.metadata?.ownerReferences?.find((o) => o.controller);
-    return {
-      uid: pod.metadata?.uid ?? '',
-      ...(pod.status?.phase ? { phase: pod.status.phase } : {}),
-      ...(owner?.kind ? { ownerKind: owner.kind } : {}),
-      ...(owner?.name ? { ownerName: owner.name } : {}),
-    };
+  constructor(
+    http: KubeHttp,
+    /** Logical cluster name, for error messages an operator can act on. */
+    name = 'cluster',
+  ) {
+    this.api = { http, cluster: name };
   }
 
-  async deletePod(
+  getPod(namespace: string, name: string, signal?: AbortSignal): Promise<PodInfo | undefined> {
+    return pods.getPod(this.api, namespace, name, signal);
+  }
+
+  deletePod(namespace: string, name: string, uid: string, grace: number, signal?: AbortSignal) {
+    return pods.deletePod(this.api, namespace, name, uid, grace, signal);
+  }
+
+  evictPod(
     namespace: string,
     name: string,
     uid: string,
-    gracePeriodSeconds: number,
+    grace: number | undefined,
     signal?: AbortSignal,
-  ): Promise<'deleted' | 'gone' | 'replaced'> {
-    const path = podPath(namespace, name);
-    // The uid precondition makes the API refuse (409) if a new pod took this name since we looked.
-    const body = {
-      apiVersion: 'v1',
-      kind: 'DeleteOptions',
-      gracePeriodSeconds,
-      propagationPolicy: 'Background',
-      preconditions: { uid },
-    };
-    const res = await this.http.call('DELETE', path, { body, signal });
-    if (res.status === 200 || res.status === 202) return 'deleted';
-    if (res.status === 404) return 'gone';
-    if (res.status === 409) return 'replaced';
-    throw statusError('DELETE', path, res, this.name);
+  ): Promise<EvictionResult> {
+    return pods.evictPod(this.api, namespace, name, uid, grace, signal);
+  }
+
+  listPodDisruptionBudgets(namespace: string, signal?: AbortSignal): Promise<PodDisruptionBudget[]> {
+    return pods.listPodDisruptionBudgets(this.api, namespace, signal);
+  }
+
+  getReplicaSet(namespace: string, name: string, signal?: AbortSignal) {
+    return workloads.getReplicaSet(this.api, namespace, name, signal);
+  }
+
+  listReplicaSets(namespace: string, selector: LabelSelector | undefined, signal?: AbortSignal) {
+    return workloads.listReplicaSets(this.api, namespace, selector, signal);
+  }
+
+  getDeployment(namespace: string, name: string, signal?: AbortSignal) {
+    return workloads.getDeployment(this.api, namespace, name, signal);
+  }
+
+  getRevisionedWorkload(
+    kind: 'StatefulSet' | 'DaemonSet',
+    namespace: string,
+    name: string,
+    signal?: AbortSignal,
+  ) {
+    return workloads.getRevisionedWorkload(this.api, kind, namespace, name, signal);
+  }
+
+  listControllerRevisions(namespace: string, selector: LabelSelector | undefined, signal?: AbortSignal) {
+    return workloads.listControllerRevisions(this.api, namespace, selector, signal);
+  }
+
+  patchWorkload(
+    kind: WorkloadKind,
+    namespace: string,
+    name: string,
+    patch: WorkloadPatch,
+    signal?: AbortSignal,
+  ) {
+    return workloads.patchWorkload(this.api, kind, namespace, name, patch, signal);
   }
 }

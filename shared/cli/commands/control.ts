@@ -1,4 +1,4 @@
-import { type CliCommand, type CliIo, EXIT, envValue, parseCommandArgs, UsageError } from '../io.js';
+import { type CliCommand, EXIT, envValue, parseCommandArgs, UsageError } from '../io.js';
 import { printJson } from '../output.js';
 import { failed, type TableDeps, withTable } from '../table-session.js';
 import { resolveTableTarget } from '../table-target.js';

@@ -23,6 +23,27 @@ describe('infra/policies examples', () => {
     expect(p?.target.namespace).toEqual({ fromLabel: 'namespace' });
   });
 
+  it.each([
+    ['rollback-bad-release', 'HTTPErrorRateHigh', 'rollbackDeployment', 'deployment'],
+    ['restart-stuck-deployment', 'KubeDeploymentReplicasMismatch', 'restartDeployment', 'deployment'],
+    ['evict-memory-hog', 'ContainerMemoryNearLimit', 'evictPod', 'pod'],
+  ] as const)('include %s for %s with %s on the labelled %s', (name, alertname, type, field) => {
+    const result = validatePolicies(readPolicyFiles(POLICY_DIR));
+    if (!result.ok) throw new Error(result.problems.join('\n'));
+    const p = result.policies.find((x) => x.policy.name === name)?.policy;
+    expect(p?.match.alertname).toBe(alertname);
+    expect(p?.action.type).toBe(type);
+    expect(p?.target[field]).toEqual({ fromLabel: field });
+    expect(p?.target.cluster).toEqual({ fromLabel: 'cluster', default: 'sandbox' });
+  });
+
+  it('rolls back only a release younger than 30 minutes', () => {
+    const result = validatePolicies(readPolicyFiles(POLICY_DIR));
+    if (!result.ok) throw new Error(result.problems.join('\n'));
+    const p = result.policies.find((x) => x.policy.name === 'rollback-bad-release')?.policy;
+    expect(p?.action).toEqual({ type: 'rollbackDeployment', toRevision: 0, onlyIfRevisionYoungerThan: 1800 });
+  });
+
   it('reports a priority tie across files', () => {
     const doc = {
       name: 'a',
