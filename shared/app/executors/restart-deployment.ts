@@ -1,0 +1,56 @@
+import type { Plan } from '#domain/actions/plan.js';
+import {
+  buildRestartPatch,
+  checkRestartable,
+  RESTARTED_AT_ANNOTATION,
+} from '#domain/actions/restart/restart-patch.js';
+import { STRATEGIC_MERGE_PATCH } from '#domain/actions/rollback/objects.js';
+import type { WorkloadPatch } from '#domain/cluster/port.js';
+import { resolveWorkload } from './resolve-workload.js';
+import { ExecutionCode, type ExecutionContext, type ExecutionResult, located } from './result.js';
+
+type RestartDeploymentPlan = Extract<Plan, { action: 'restartDeployment' }>;
+
+/** kubectl's wording when the annotation already has this second's value: the patch would change nothing. */
+const RESTARTED_THIS_SECOND =
+  'if restart has already been triggered within the past second, please wait before attempting to trigger another';
+
+/** `kubectl rollout restart`: stamp the pod template with restartedAt, so the controller rolls every pod. */
+export const executeRestartDeployment = async (
+  plan: RestartDeploymentPlan,
+  ctx: ExecutionContext,
+): Promise<ExecutionResult> => {
+  const owner = await resolveWorkload('Deployment', plan.target, ctx);
+  if (!owner.ok) return owner.result;
+  const { namespace } = plan.target;
+  const subject = `deployment ${located(plan.target, owner.name)}`;
+  const details = owner.details;
+  const deployment = await ctx.cluster.getDeployment(namespace, owner.name, ctx.signal);
+  if (!deployment) {
+    const reason = `${subject} no longer exists; nothing to restart`;
+    return { outcome: 'skipped', code: ExecutionCode.TargetGone, reason, details };
+  }
+  const restartable = checkRestartable(deployment);
+  if (!restartable.ok) {
+    const reason = `cannot restart ${subject}: ${restartable.reason}`;
+    return { outcome: 'failed', code: ExecutionCode.Refused, reason, details };
+  }
+  const body = buildRestartPatch(ctx.now());
+  const restartedAt = body.spec.template.metadata.annotations[RESTARTED_AT_ANNOTATION];
+  if (deployment.spec.template.metadata?.annotations?.[RESTARTED_AT_ANNOTATION] === restartedAt) {
+    const reason = `${subject} not restarted: ${RESTARTED_THIS_SECOND}`;
+    return { outcome: 'skipped', code: ExecutionCode.AlreadyAtTarget, reason, details };
+  }
+  const patch: WorkloadPatch = { contentType: STRATEGIC_MERGE_PATCH, body };
+  const sent = await ctx.cluster.patchWorkload('Deployment', namespace, owner.name, patch, ctx.signal);
+  if (sent === 'gone') {
+    const reason = `${subject} disappeared before the restart`;
+    return { outcome: 'skipped', code: ExecutionCode.TargetGone, reason, details };
+  }
+  return {
+    outcome: 'acted',
+    code: 'restartDeployment',
+    reason: `restarted ${subject}: a new rollout replaces its pods (${RESTARTED_AT_ANNOTATION}=${restartedAt})`,
+    details: { ...details, deployment: owner.name, restartedAt },
+  };
+};

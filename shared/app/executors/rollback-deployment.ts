@@ -1,0 +1,84 @@
+import { formatDuration } from '#domain/actions/duration.js';
+import type { Plan } from '#domain/actions/plan.js';
+import { JSON_PATCH } from '#domain/actions/rollback/objects.js';
+import { planDeploymentRollback } from '#domain/actions/rollback/plan-rollback.js';
+import type { WorkloadPatch } from '#domain/cluster/port.js';
+import { resolveWorkload } from './resolve-workload.js';
+import { ExecutionCode, type ExecutionContext, type ExecutionResult, imageList, located } from './result.js';
+
+type RollbackDeploymentPlan = Extract<Plan, { action: 'rollbackDeployment' }>;
+
+/**
+ * `kubectl rollout undo` on the Deployment: GET it, list the ReplicaSets its selector matches, let the pure
+ * planner decide (kubectl's checks plus the freshness guard), then send kubectl's JSON patch.
+ */
+export const executeRollbackDeployment = async (
+  plan: RollbackDeploymentPlan,
+  ctx: ExecutionContext,
+): Promise<ExecutionResult> => {
+  const owner = await resolveWorkload('Deployment', plan.target, ctx);
+  if (!owner.ok) return owner.result;
+  const { namespace } = plan.target;
+  const subject = `deployment ${located(plan.target, owner.name)}`;
+  const details = owner.details;
+  const deployment = await ctx.cluster.getDeployment(namespace, owner.name, ctx.signal);
+  if (!deployment) {
+    const reason = `${subject} no longer exists; nothing to roll back`;
+    return { outcome: 'skipped', code: ExecutionCode.TargetGone, reason, details };
+  }
+  const replicaSets = await ctx.cluster.listReplicaSets(namespace, deployment.spec.selector, ctx.signal);
+  const limit = plan.onlyIfRevisionYoungerThanSeconds;
+  const decision = planDeploymentRollback({
+    deployment,
+    replicaSets,
+    toRevision: plan.toRevision,
+    onlyIfRevisionYoungerThanSeconds: limit,
+    now: ctx.now(),
+  });
+  switch (decision.kind) {
+    case 'skip':
+      return {
+        outcome: 'skipped',
+        code: ExecutionCode.AlreadyAtTarget,
+        reason: `${subject}: ${decision.reason}`,
+        details,
+      };
+    case 'notify':
+      return {
+        outcome: 'skipped',
+        code: ExecutionCode.NotFresh,
+        reason: `${subject} not rolled back, revision older than ${formatDuration(limit ?? 0)}: ${decision.reason}`,
+        details,
+      };
+    case 'refuse':
+      return {
+        outcome: 'failed',
+        code: ExecutionCode.Refused,
+        reason: `cannot roll back ${subject}: ${decision.reason}`,
+        details,
+      };
+    case 'patch':
+      break;
+  }
+  const patch: WorkloadPatch = { contentType: JSON_PATCH, body: decision.patch };
+  const sent = await ctx.cluster.patchWorkload('Deployment', namespace, owner.name, patch, ctx.signal);
+  if (sent === 'gone') {
+    const reason = `${subject} disappeared before the rollback`;
+    return { outcome: 'skipped', code: ExecutionCode.TargetGone, reason, details };
+  }
+  const from = `revision ${decision.fromRevision} (${imageList(decision.fromImages)})`;
+  const to = `revision ${decision.toRevision} (${imageList(decision.toImages)})`;
+  return {
+    outcome: 'acted',
+    code: 'rollbackDeployment',
+    reason: `rolled back ${subject} from ${from} to ${to}`,
+    details: {
+      ...details,
+      deployment: owner.name,
+      fromRevision: decision.fromRevision,
+      toRevision: decision.toRevision,
+      fromImages: imageList(decision.fromImages),
+      toImages: imageList(decision.toImages),
+    },
+  };
+};
