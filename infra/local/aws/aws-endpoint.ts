@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { closeServer, readBody } from '../http-util.js';
 import { accessKeyIdOf, authenticateAwsRequest, isPresigned } from './aws-auth.js';
 import {
   type AwsCall,
@@ -83,7 +84,7 @@ export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<Aws
     const url = request.url ?? '/';
     const path = url.split('?', 1)[0] ?? '/';
     const requestId = randomUUID();
-    const body = await readBody(request);
+    const body = await readBody(request, MAX_BODY_BYTES);
     // Real AWS tells services apart by host name; one local port tells them apart by path.
     const service = path.startsWith('/clusters/') ? 'eks' : path === '/' ? 'sts' : 'unknown';
     let answer: ServiceAnswer;
@@ -145,21 +146,6 @@ export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<Aws
     addCluster: (cluster) => {
       clusters.set(cluster.name, cluster);
     },
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      }),
+    close: () => closeServer(server),
   };
-}
-
-async function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) return undefined;
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
 }

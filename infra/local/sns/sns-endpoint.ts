@@ -12,6 +12,7 @@ import {
   LOCAL_REGION,
 } from '../aws/local-account.js';
 import { verifySigV4 } from '../aws/sigv4.js';
+import { closeServer, readBody } from '../http-util.js';
 import { type FilterPolicyScope, matchFilterPolicy, validateFilterPolicy } from './filter-policy.js';
 import { type PublishedMessage, type SnsLambdaEvent, snsLambdaEvent } from './lambda-event.js';
 import { errorXml, queryParameters, type SnsError, senderError } from './query-protocol.js';
@@ -177,7 +178,7 @@ export async function startSnsEndpoint(options: SnsEndpointOptions = {}): Promis
   };
 
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
-    const body = await readBody(request);
+    const body = await readBody(request, MAX_BODY_BYTES);
     if (body === undefined)
       return reply(response, senderError('RequestEntityTooLarge', 'Request body too large', 413));
     const params = queryParameters(request.url ?? '/', body.toString('utf8'));
@@ -251,23 +252,8 @@ export async function startSnsEndpoint(options: SnsEndpointOptions = {}): Promis
     idle: async () => {
       while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
     },
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      }),
+    close: () => closeServer(server),
   };
-}
-
-async function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) return undefined;
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
 }
 
 function reply(response: ServerResponse, error: SnsError): void {
