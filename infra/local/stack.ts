@@ -19,13 +19,25 @@ import { subscribeFunctions } from './lambda/subscribe-functions.js';
 import { readPolicyFiles } from './policies.js';
 import { type Sandbox, startSandbox } from './sandbox/index.js';
 import { LOCAL_STAGE, readSnsWiring } from './serverless-wiring.js';
+import { type LocalSinks, startLocalSinks } from './sinks/index.js';
 import { EXAMPLE_ALERTMANAGER_CONFIG, localAlertmanagerConfig } from './sns/alertmanager-config.js';
 import { type SnsEndpoint, startSnsEndpoint } from './sns/sns-endpoint.js';
 import { createTables } from './tables.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** Fixed default ports, so an Alertmanager config written once keeps working across restarts. */
-export const DEFAULT_PORTS = { dynamodb: 8000, sns: 4002, aws: 4003, kube: 6443 } as const;
+export const DEFAULT_PORTS = {
+  dynamodb: 8000,
+  sns: 4002,
+  aws: 4003,
+  kube: 6443,
+  // Local Slack, Jira, Grafana, SSM: any free port (0), as nothing outside is configured with them; their
+  // URLs are in .remedy/local.json. Parallel stacks (the e2e tests) never collide on them.
+  slack: 0,
+  jira: 0,
+  grafana: 0,
+  ssm: 0,
+} as const;
 /** Logical cluster name the example policies default to; the sandbox is registered as an EKS cluster of this name. */
 export const SANDBOX_CLUSTER = 'sandbox';
 /** A second registry entry for the same sandbox, reached through AssumeRole as a cluster in another account is. */
@@ -63,6 +75,8 @@ export interface LocalStack {
   localJson: string;
   alertmanagerConfig: string;
   deadLetters: OnFailureRecord[];
+  /** Local Slack, Jira, Grafana and SSM Parameter Store the functions notify through. */
+  sinks: LocalSinks;
   close(): Promise<void>;
 }
 
@@ -157,6 +171,19 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       );
       log(`local EKS/STS endpoint at ${aws.url}`);
     }
+    // Local Slack, Jira and Grafana (and SSM holding their tokens): the functions notify exactly as deployed.
+    const sinks = await startLocalSinks({
+      stage: LOCAL_STAGE,
+      region: LOCAL_REGION,
+      accountId: LOCAL_ACCOUNT_ID,
+      ports: { slack: ports.slack, jira: ports.jira, grafana: ports.grafana, ssm: ports.ssm },
+      print: (text) => log(`\n${text}`),
+    });
+    stops.push(sinks.close);
+    Object.assign(env, sinks.env);
+    log(
+      `local Slack ${sinks.slack.url}, Jira ${sinks.jira.url}, Grafana ${sinks.grafana.url}, SSM ${sinks.ssm.url}`,
+    );
     Object.assign(process.env, env);
 
     const wiring = await readSnsWiring(join(ROOT, 'serverless.yml'), { region: LOCAL_REGION });
@@ -209,6 +236,22 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
           kubeconfig,
           ...(aws ? { aws: { endpoint: aws.url, eksCluster: SANDBOX_CLUSTER } } : {}),
           alertmanagerConfig,
+          // What remedy posted: GET <endpoint>/_local/requests on each (method, path, body, time, ts/key/id).
+          slack: {
+            endpoint: sinks.slack.url,
+            apiUrl: sinks.slack.apiUrl,
+            channel: sinks.env.SLACK_DEFAULT_CHANNEL,
+          },
+          jira: { endpoint: sinks.jira.url, email: sinks.env.JIRA_EMAIL },
+          grafana: { endpoint: sinks.grafana.url },
+          ssm: {
+            endpoint: sinks.ssm.url,
+            parameters: [
+              sinks.env.SLACK_TOKEN_PARAMETER,
+              sinks.env.JIRA_TOKEN_PARAMETER,
+              sinks.env.GRAFANA_TOKEN_PARAMETER,
+            ],
+          },
           mode: options.mode ?? 'enforce',
         },
         null,
@@ -226,6 +269,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       localJson,
       alertmanagerConfig,
       deadLetters,
+      sinks,
       close,
     };
   } catch (error) {

@@ -17,8 +17,11 @@ export interface AdfDoc {
 /** Jira's summary is a single-line text field of at most 255 characters. */
 export const JIRA_SUMMARY_MAX = 255;
 
-const text = (t: string, ...marks: AdfMark[]): AdfInline =>
-  marks.length > 0 ? { type: 'text', text: t, marks } : { type: 'text', text: t };
+/** ADF refuses empty text nodes: an empty value shows as a dash. */
+const text = (value: string, ...marks: AdfMark[]): AdfInline => {
+  const t = value === '' ? '—' : value;
+  return marks.length > 0 ? { type: 'text', text: t, marks } : { type: 'text', text: t };
+};
 const linkTo = (href: string, label: string): AdfInline => text(label, { type: 'link', attrs: { href } });
 const para = (...content: AdfInline[]): AdfBlock => ({ type: 'paragraph', content });
 const item = (label: string, ...value: AdfInline[]) => ({
@@ -59,7 +62,11 @@ const linkItems = (r: AuditRecord, links: TicketLinks): AdfInline[] => {
 };
 
 /** The ticket's description: what fired, what remedy decided and did, and where to look. */
-export const ticketDescription = (r: AuditRecord, links: TicketLinks = {}): AdfDoc => {
+export const ticketDescription = (
+  r: AuditRecord,
+  links: TicketLinks = {},
+  lead = 'remedy needs a human: ',
+): AdfDoc => {
   const plan = planText(r);
   const facts = [
     item(
@@ -80,7 +87,7 @@ export const ticketDescription = (r: AuditRecord, links: TicketLinks = {}): AdfD
     type: 'doc',
     version: 1,
     content: [
-      para(text('remedy needs a human: '), text(r.reason, { type: 'strong' })),
+      para(text(lead), text(r.reason, { type: 'strong' })),
       ...(summary ? [para(text(summary))] : []),
       { type: 'bulletList', content: facts },
       ...(refs.length > 0 ? [para(text('Links: '), ...refs)] : []),

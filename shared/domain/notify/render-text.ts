@@ -3,7 +3,8 @@ import type { Block, SlackMessage } from './slack-blocks.js';
 /** `<url|label>` → `label (url)`, `<@U1>` kept, entities decoded: how Slack shows mrkdwn, in plain text. */
 const plain = (mrkdwn: string): string =>
   mrkdwn
-    .replace(/<([^|>]+)\|([^>]+)>/g, '$2 ($1)')
+    .replace(/<([^|>]+)\|([^>]+)>/g, '$2 <$1>')
+    .replace(/(^|[\s>(])\*([^*\n]+)\*/g, '$1$2')
     .replaceAll('&lt;', '<')
     .replaceAll('&gt;', '>')
     .replaceAll('&amp;', '&');
@@ -15,7 +16,7 @@ const blockLines = (b: Block): string[] => {
     case 'section':
       return [
         ...(b.text ? plain(b.text.text).split('\n') : []),
-        ...(b.fields ?? []).map((f) => plain(f.text).replace('\n', ' ')),
+        ...(b.fields ?? []).map((f) => plain(f.text).replace('\n', ': ')),
       ];
     case 'context':
       return b.elements.map((e) => plain(e.text));

@@ -37,8 +37,9 @@ const md = (text: string, max: number = SLACK_LIMITS.section): Mrkdwn => ({
   type: 'mrkdwn',
   text: truncate(text, max),
 });
+/** `<url|label>`: in a link only `&`, `<`, `>` (and the `|` separator) need escaping, the URL stays readable. */
 const link = (url: string, label: string): string =>
-  `<${url.replaceAll('|', '%7C').replaceAll('>', '%3E')}|${label}>`;
+  `<${url.replaceAll('&', '&amp;').replaceAll('<', '%3C').replaceAll('>', '%3E').replaceAll('|', '%7C')}|${label}>`;
 const dryRun = (r: AuditRecord): boolean => r.mode === 'dry-run' || r.outcome === 'would-act';
 const DRY_RUN_BANNER =
   '🧪 *DRY-RUN*: remedy only recorded what it would do; nothing in the cluster was changed.';
@@ -54,14 +55,15 @@ const fallback = (r: AuditRecord): string =>
     SLACK_LIMITS.fallback,
   );
 
-const links = (r: AuditRecord, ctx: ThreadContext): string => {
+const links = (r: AuditRecord, ctx: ThreadContext, entry: boolean): string => {
   const parts: string[] = [];
   if (r.alert?.generatorURL) parts.push(link(r.alert.generatorURL, 'Prometheus'));
   const runbook = runbookOf(r);
   if (runbook) parts.push(link(runbook, 'Runbook'));
   if (ctx.grafanaUrl) parts.push(link(ctx.grafanaUrl, 'Grafana'));
   if (ctx.ticket) parts.push(link(ctx.ticket.url, esc(ctx.ticket.key)));
-  parts.push(`audit \`${esc(auditRef(r))}\``);
+  // The parent spans many decisions: it names the target's audit partition; a reply names its own entry.
+  parts.push(`audit \`${esc(auditRef(r, entry))}\``);
   return parts.join(' · ');
 };
 
@@ -103,7 +105,7 @@ export const renderParent = (r: AuditRecord, ctx: ThreadContext = {}): SlackMess
   const who = mentions(r);
   if (who.length > 0)
     blocks.push({ type: 'section', text: md(`${who.join(' ')} remedy needs a human here.`) });
-  blocks.push({ type: 'context', elements: [md(links(r, ctx))] });
+  blocks.push({ type: 'context', elements: [md(links(r, ctx, false))] });
   return { text: fallback(r), blocks };
 };
 
@@ -120,7 +122,7 @@ export const renderReply = (r: AuditRecord, ctx: ThreadContext = {}): SlackMessa
   ];
   const who = mentions(r);
   if (who.length > 0) blocks.push({ type: 'section', text: md(who.join(' ')) });
-  blocks.push({ type: 'context', elements: [md(`${esc(r.at)} · ${links(r, ctx)}`)] });
+  blocks.push({ type: 'context', elements: [md(`${esc(r.at)} · ${links(r, ctx, true)}`)] });
   return { text: fallback(r), blocks };
 };
 

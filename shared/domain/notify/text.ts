@@ -42,9 +42,9 @@ export const describeTarget = (r: AuditRecord): string =>
 export const runbookOf = (r: AuditRecord): string | undefined =>
   r.alert?.annotations.runbook_url || r.alert?.annotations.runbook || undefined;
 
-/** Where the decision is in the audit: its partition key and time (`remedy` CLI and DynamoDB console). */
-export const auditRef = (r: AuditRecord): string =>
-  `AUDIT#${r.target ? targetRef(r.target) : `alert/${r.alertname ?? 'unparsed'}`} @ ${r.at}`;
+/** The audit partition of a decision (`remedy` CLI, DynamoDB console); with `at`, the entry itself. */
+export const auditRef = (r: AuditRecord, withTime = true): string =>
+  `AUDIT#${r.target ? targetRef(r.target) : `alert/${r.alertname ?? 'unparsed'}`}${withTime ? ` @ ${r.at}` : ''}`;
 
 export const planText = (r: AuditRecord): string | undefined => (r.plan ? describePlan(r.plan) : undefined);
 

@@ -31,3 +31,11 @@ export const repeatNote = (r: AuditRecord): string | undefined =>
     : r.outcome === 'resolved'
       ? 'The alert resolved.'
       : undefined;
+
+/** The description's opening words: why this decision opened the ticket. */
+export const ticketLead = (r: AuditRecord): string =>
+  r.outcome === 'failed'
+    ? 'remedy needs a human, the action failed: '
+    : r.outcome === 'skipped' && REPEAT_CODES.has(r.code)
+      ? 'Not recovered: the alert still fires after remedy acted. Latest decision: '
+      : 'remedy opened this ticket as the policy asks: ';
