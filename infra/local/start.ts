@@ -21,6 +21,7 @@ const stack = await startLocalStack({
   ports: {
     dynamodb: port('REMEDY_DYNAMODB_PORT', DEFAULT_PORTS.dynamodb),
     sns: port('REMEDY_SNS_PORT', DEFAULT_PORTS.sns),
+    aws: port('REMEDY_AWS_PORT', DEFAULT_PORTS.aws),
     kube: port('REMEDY_KUBE_PORT', DEFAULT_PORTS.kube),
   },
   ...(process.env.REMEDY_KUBECONFIG ? { kubeconfig: process.env.REMEDY_KUBECONFIG } : {}),
