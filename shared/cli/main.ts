@@ -79,6 +79,10 @@ const isEntryPoint = (argv1: string | undefined): boolean => {
   }
 };
 if (isEntryPoint(process.argv[1])) {
+  // Node 20 is supported by the AWS SDK until early 2027; keep its notice out of an operator's terminal (and out
+  // of kubectl's, when this runs as an exec plugin).
+  // biome-ignore lint/style/noProcessEnv: the CLI entry point is where the environment enters.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const io: CliIo = {
     // biome-ignore lint/style/noProcessEnv: the CLI entry point is where the environment enters; commands get it injected.
     env: process.env,
