@@ -5,24 +5,27 @@ import {
   type DynamoDBDocumentClient,
   PutCommand,
   TransactWriteCommand,
-  type TransactWriteCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { AuditRecord } from '#domain/audit.js';
-import { timeLeft } from '#domain/guardrails/budget.js';
-import type { Ledger, RefusalCode, Reservation, ReservationRequest } from '#domain/ports.js';
+import type { Ledger, Reservation, ReservationRequest } from '#domain/ports.js';
 import { targetRef } from '#domain/target/target.js';
-import { BREAKER_SK, breakerKey, CONTROL_KEY } from './controls.js';
+import { BREAKER_SK, breakerKey } from './controls.js';
+import {
+  budgetRefusal,
+  CLAIM_LEASE_SECONDS,
+  CLAIM_TTL_SECONDS,
+  refusalFor,
+  reservationChecks,
+  type TransactItem,
+} from './reservation.js';
 
-/** A claim whose holder died mid-action may be taken over after this long (Lambda's maximum run is 15 min). */
-export const CLAIM_LEASE_SECONDS = 15 * 60;
-/** Claims are kept past Alertmanager's longest sensible repeat_interval and Lambda's 6 h retry window. */
-export const CLAIM_TTL_SECONDS = 30 * 24 * 3600;
+export { CLAIM_LEASE_SECONDS, CLAIM_TTL_SECONDS };
+
 export const AUDIT_TTL_SECONDS = 400 * 24 * 3600;
 /** Recent decisions across targets are spread over this many day partitions to avoid a hot key in a storm. */
 export const DAY_SHARDS = 8;
 
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 const epochSeconds = (d: Date | string) => Math.floor(new Date(d).getTime() / 1000);
 
 /**
@@ -45,102 +48,7 @@ export class DynamoLedger implements Ledger {
     if (remembered) return budgetRefusal(remembered, req.now);
 
     const token = randomUUID();
-    const now = epochSeconds(req.now);
-    const checks: Array<{ code: RefusalCode; item: TransactItem; budget?: (typeof req.budgets)[number] }> = [
-      {
-        code: 'paused',
-        item: {
-          ConditionCheck: {
-            TableName: this.table,
-            Key: CONTROL_KEY,
-            ConditionExpression: 'attribute_not_exists(pk) OR paused = :false',
-            ExpressionAttributeValues: { ':false': false },
-            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-          },
-        },
-      },
-      ...(req.checkBreaker
-        ? [
-            {
-              code: 'circuit-open' as const,
-              item: {
-                ConditionCheck: {
-                  TableName: this.table,
-                  Key: { pk: breakerKey(req.policy), sk: BREAKER_SK },
-                  ConditionExpression: 'attribute_not_exists(pk) OR isOpen = :false',
-                  ExpressionAttributeValues: { ':false': false },
-                  ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
-                },
-              },
-            },
-          ]
-        : []),
-      {
-        code: 'duplicate',
-        item: {
-          Put: {
-            TableName: this.table,
-            Item: {
-              pk: `ALERT#${req.episode}`,
-              sk: 'CLAIM',
-              state: 'in-progress',
-              holder: req.holder,
-              token,
-              claimedAt: req.now.toISOString(),
-              leaseUntil: now + CLAIM_LEASE_SECONDS,
-              expiresAt: now + CLAIM_TTL_SECONDS,
-            },
-            // Free, or held by someone whose lease ran out before they settled.
-            ConditionExpression: 'attribute_not_exists(pk) OR (#state = :inProgress AND leaseUntil < :now)',
-            ExpressionAttributeNames: { '#state': 'state' },
-            ExpressionAttributeValues: { ':inProgress': 'in-progress', ':now': now },
-            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-          },
-        },
-      },
-    ];
-    if (req.cooldown.seconds > 0) {
-      checks.push({
-        code: 'cooldown',
-        item: {
-          Update: {
-            TableName: this.table,
-            Key: { pk: req.cooldown.key, sk: 'COOLDOWN' },
-            UpdateExpression:
-              'SET cooldownUntil = :until, episode = :episode, #token = :token, expiresAt = :expires',
-            ConditionExpression: 'attribute_not_exists(cooldownUntil) OR cooldownUntil <= :now',
-            ExpressionAttributeNames: { '#token': 'token' },
-            ExpressionAttributeValues: {
-              ':until': now + req.cooldown.seconds,
-              ':now': now,
-              ':episode': req.episode,
-              ':token': token,
-              ':expires': now + req.cooldown.seconds + 3600,
-            },
-            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-          },
-        },
-      });
-    }
-    for (const budget of req.budgets) {
-      checks.push({
-        code: 'budget-exhausted',
-        budget,
-        item: {
-          Update: {
-            TableName: this.table,
-            Key: { pk: budget.key, sk: 'BUDGET' },
-            UpdateExpression: 'ADD used :one SET expiresAt = :expires',
-            ConditionExpression: 'attribute_not_exists(used) OR used < :limit',
-            ExpressionAttributeValues: {
-              ':one': 1,
-              ':limit': budget.limit,
-              ':expires': epochSeconds(budget.windowEnd) + 3600,
-            },
-          },
-        },
-      });
-    }
+    const checks = reservationChecks(this.table, req, token);
     try {
       await this.client.send(new TransactWriteCommand({ TransactItems: checks.map((c) => c.item) }));
       return { reserved: true, token };
@@ -152,53 +60,13 @@ export class DynamoLedger implements Ledger {
         .filter((x) => x.reason?.Code === 'ConditionalCheckFailed');
       // Another transaction touched the same items at the same moment: treat as contention, retryable.
       if (failed.length === 0) throw error;
-      return this.refusal(failed[0]?.check ?? checks[0], failed[0]?.reason?.Item, req.now);
-    }
-  }
-
-  private refusal(
-    check: { code: RefusalCode; budget?: ReservationRequest['budgets'][number] } | undefined,
-    item: Record<string, unknown> | undefined,
-    now: Date,
-  ): Reservation {
-    const old = item ? unmarshallLoose(item) : {};
-    switch (check?.code) {
-      case 'paused':
-        return {
-          reserved: false,
-          code: 'paused',
-          reason: `remedy is paused (kill switch) by ${String(old.by ?? 'an operator')}: ${String(old.reason ?? 'no reason given')}`,
-        };
-      case 'circuit-open':
-        return {
-          reserved: false,
-          code: 'circuit-open',
-          reason: `policy circuit breaker is open since ${String(old.openedAt ?? '?')} (${String(old.reason ?? '')}); resume it with \`remedy breaker resume\``,
-        };
-      case 'cooldown': {
-        const until = new Date(Number(old.cooldownUntil ?? 0) * 1000);
-        return {
-          reserved: false,
-          code: 'cooldown',
-          reason: `target is cooling down for ${timeLeft(until, now)} more (acted on for episode ${String(old.episode ?? '?')})`,
-          until,
-        };
+      const first = failed[0];
+      if (first?.check.code === 'budget-exhausted' && first.check.budget) {
+        const { key, windowEnd, label, limit } = first.check.budget;
+        this.exhausted.set(key, { until: windowEnd, label, limit });
       }
-      case 'budget-exhausted': {
-        const budget = check.budget;
-        if (!budget) break;
-        const entry = { until: budget.windowEnd, label: budget.label, limit: budget.limit };
-        this.exhausted.set(budget.key, entry);
-        return budgetRefusal(entry, now);
-      }
-      default:
-        break;
+      return refusalFor(first?.check, first?.reason?.Item, req.now);
     }
-    return {
-      reserved: false,
-      code: 'duplicate',
-      reason: `episode already handled by ${String(old.holder ?? 'another invocation')} at ${String(old.claimedAt ?? '?')}; not acting twice`,
-    };
   }
 
   async settle(
@@ -369,22 +237,6 @@ export class DynamoLedger implements Ledger {
     );
   }
 }
-
-const budgetRefusal = (e: { until: Date; label: string; limit: number }, now: Date): Reservation => ({
-  reserved: false,
-  code: 'budget-exhausted',
-  reason: `budget exhausted: ${e.label} (resets in ${timeLeft(e.until, now)})`,
-  until: e.until,
-});
-
-/** CancellationReasons[].Item comes back in DynamoDB's attribute-value form even through the document client. */
-const unmarshallLoose = (item: Record<string, unknown>): Record<string, unknown> =>
-  Object.fromEntries(
-    Object.entries(item).map(([k, v]) => {
-      const av = v as { S?: string; N?: string; BOOL?: boolean } | undefined;
-      return [k, av && typeof av === 'object' ? (av.S ?? (av.N !== undefined ? Number(av.N) : av.BOOL)) : v];
-    }),
-  );
 
 /** `<prefix>#<yyyy-mm-dd>#<0..DAY_SHARDS-1>`, the shard picked from a stable hash of `spreadBy`. */
 export const dayShard = (prefix: string, iso: string, spreadBy: string): string => {
