@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { inject } from 'vitest';
 import { LOCAL_CREDENTIALS } from '../../infra/local/aws/local-account.js';
 import { createTables } from '../../infra/local/tables.js';
 
@@ -15,8 +14,9 @@ export interface TestTables {
 }
 
 /** Fresh tables in the shared DynamoDB Local, named for this test file, with the deployed key schema. */
-export const createTestTables = async (): Promise<TestTables> => {
-  const endpoint = inject('dynamodbEndpoint');
+export const createTestTables = async (at?: string): Promise<TestTables> => {
+  // Inside Vitest the shared DynamoDB Local comes from the global setup; benchmarks pass their own.
+  const endpoint = at ?? (await import('vitest')).inject('dynamodbEndpoint');
   const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { ...LOCAL_CREDENTIALS } });
   const suffix = randomUUID().slice(0, 8);
   const policyTable = `policies-${suffix}`;

@@ -35,9 +35,11 @@ export const startRemedy = async (
     notifier?: Notifier | ((tables: TestTables) => Notifier);
     clusterBudget?: Budget;
     concurrency?: number;
+    /** DynamoDB endpoint; default the test run's shared DynamoDB Local. */
+    dynamodbEndpoint?: string;
   } = {},
 ): Promise<RemedyHarness> => {
-  const tables = await createTestTables();
+  const tables = await createTestTables(options.dynamodbEndpoint);
   const sandbox = await startSandbox({ dir: mkdtempSync(join(tmpdir(), 'remedy-sandbox-')) });
   const logger = new RecordingLogger();
   const metrics = new RecordingMetrics();
