@@ -1,3 +1,4 @@
+import type { Deployment } from '#domain/actions/rollback/objects.js';
 import { deploymentOfPod, workloadOfPod } from '#domain/actions/rollback/owners.js';
 import type { WorkloadKind } from '#domain/cluster/port.js';
 import type { Target } from '#domain/target/target.js';
@@ -47,4 +48,30 @@ export const resolveWorkload = async (
   if (found.ok) return found;
   const reason = `cannot find the ${kind.toLowerCase()} of pod ${located(target)}: ${found.reason}`;
   return { ok: false, result: { outcome: 'failed', code: ExecutionCode.OwnerNotFound, reason } };
+};
+
+/**
+ * The Deployment a plan acts on, fetched: resolved through the pod when needed, or a `target-gone` result
+ * (`nothing to <verb>`) when it no longer exists. `subject` names it for reasons.
+ */
+export const loadDeployment = async (
+  target: Target,
+  ctx: ExecutionContext,
+  verb: string,
+): Promise<
+  | { ok: true; deployment: Deployment; name: string; subject: string; details: Details }
+  | { ok: false; result: ExecutionResult }
+> => {
+  const owner = await resolveWorkload('Deployment', target, ctx);
+  if (!owner.ok) return owner;
+  const subject = `deployment ${located(target, owner.name)}`;
+  const deployment = await ctx.cluster.getDeployment(target.namespace, owner.name, ctx.signal);
+  if (!deployment) {
+    const reason = `${subject} no longer exists; nothing to ${verb}`;
+    return {
+      ok: false,
+      result: { outcome: 'skipped', code: ExecutionCode.TargetGone, reason, details: owner.details },
+    };
+  }
+  return { ok: true, deployment, name: owner.name, subject, details: owner.details };
 };

@@ -6,7 +6,7 @@ import {
 } from '#domain/actions/restart/restart-patch.js';
 import { STRATEGIC_MERGE_PATCH } from '#domain/actions/rollback/objects.js';
 import type { WorkloadPatch } from '#domain/cluster/port.js';
-import { resolveWorkload } from './resolve-workload.js';
+import { loadDeployment } from './resolve-workload.js';
 import { ExecutionCode, type ExecutionContext, type ExecutionResult, located } from './result.js';
 
 type RestartDeploymentPlan = Extract<Plan, { action: 'restartDeployment' }>;
@@ -20,16 +20,10 @@ export const executeRestartDeployment = async (
   plan: RestartDeploymentPlan,
   ctx: ExecutionContext,
 ): Promise<ExecutionResult> => {
-  const owner = await resolveWorkload('Deployment', plan.target, ctx);
-  if (!owner.ok) return owner.result;
+  const loaded = await loadDeployment(plan.target, ctx, 'restart');
+  if (!loaded.ok) return loaded.result;
   const { namespace } = plan.target;
-  const subject = `deployment ${located(plan.target, owner.name)}`;
-  const details = owner.details;
-  const deployment = await ctx.cluster.getDeployment(namespace, owner.name, ctx.signal);
-  if (!deployment) {
-    const reason = `${subject} no longer exists; nothing to restart`;
-    return { outcome: 'skipped', code: ExecutionCode.TargetGone, reason, details };
-  }
+  const { deployment, name, subject, details } = loaded;
   const restartable = checkRestartable(deployment);
   if (!restartable.ok) {
     const reason = `cannot restart ${subject}: ${restartable.reason}`;
@@ -42,7 +36,7 @@ export const executeRestartDeployment = async (
     return { outcome: 'skipped', code: ExecutionCode.AlreadyAtTarget, reason, details };
   }
   const patch: WorkloadPatch = { contentType: STRATEGIC_MERGE_PATCH, body };
-  const sent = await ctx.cluster.patchWorkload('Deployment', namespace, owner.name, patch, ctx.signal);
+  const sent = await ctx.cluster.patchWorkload('Deployment', namespace, name, patch, ctx.signal);
   if (sent === 'gone') {
     const reason = `${subject} disappeared before the restart`;
     return { outcome: 'skipped', code: ExecutionCode.TargetGone, reason, details };
@@ -51,6 +45,6 @@ export const executeRestartDeployment = async (
     outcome: 'acted',
     code: 'restartDeployment',
     reason: `restarted ${subject}: a new rollout replaces its pods (${RESTARTED_AT_ANNOTATION}=${restartedAt})`,
-    details: { ...details, deployment: owner.name, restartedAt },
+    details: { ...details, deployment: name, restartedAt },
   };
 };

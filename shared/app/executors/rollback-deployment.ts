@@ -3,7 +3,7 @@ import type { Plan } from '#domain/actions/plan.js';
 import { JSON_PATCH } from '#domain/actions/rollback/objects.js';
 import { planDeploymentRollback } from '#domain/actions/rollback/plan-rollback.js';
 import type { WorkloadPatch } from '#domain/cluster/port.js';
-import { resolveWorkload } from './resolve-workload.js';
+import { loadDeployment } from './resolve-workload.js';
 import { ExecutionCode, type ExecutionContext, type ExecutionResult, imageList, located } from './result.js';
 
 type RollbackDeploymentPlan = Extract<Plan, { action: 'rollbackDeployment' }>;
@@ -16,16 +16,10 @@ export const executeRollbackDeployment = async (
   plan: RollbackDeploymentPlan,
   ctx: ExecutionContext,
 ): Promise<ExecutionResult> => {
-  const owner = await resolveWorkload('Deployment', plan.target, ctx);
-  if (!owner.ok) return owner.result;
+  const loaded = await loadDeployment(plan.target, ctx, 'roll back');
+  if (!loaded.ok) return loaded.result;
   const { namespace } = plan.target;
-  const subject = `deployment ${located(plan.target, owner.name)}`;
-  const details = owner.details;
-  const deployment = await ctx.cluster.getDeployment(namespace, owner.name, ctx.signal);
-  if (!deployment) {
-    const reason = `${subject} no longer exists; nothing to roll back`;
-    return { outcome: 'skipped', code: ExecutionCode.TargetGone, reason, details };
-  }
+  const { deployment, name, subject, details } = loaded;
   const replicaSets = await ctx.cluster.listReplicaSets(namespace, deployment.spec.selector, ctx.signal);
   const limit = plan.onlyIfRevisionYoungerThanSeconds;
   const decision = planDeploymentRollback({
@@ -61,7 +55,7 @@ export const executeRollbackDeployment = async (
       break;
   }
   const patch: WorkloadPatch = { contentType: JSON_PATCH, body: decision.patch };
-  const sent = await ctx.cluster.patchWorkload('Deployment', namespace, owner.name, patch, ctx.signal);
+  const sent = await ctx.cluster.patchWorkload('Deployment', namespace, name, patch, ctx.signal);
   if (sent === 'gone') {
     const reason = `${subject} disappeared before the rollback`;
     return { outcome: 'skipped', code: ExecutionCode.TargetGone, reason, details };
@@ -74,7 +68,7 @@ export const executeRollbackDeployment = async (
     reason: `rolled back ${subject} from ${from} to ${to}`,
     details: {
       ...details,
-      deployment: owner.name,
+      deployment: name,
       fromRevision: decision.fromRevision,
       toRevision: decision.toRevision,
       fromImages: imageList(decision.fromImages),
