@@ -1,28 +1,7 @@
-import { randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { LOCAL_CREDENTIALS } from '../../infra/local/aws/local-account.js';
-import { type LocalStack, startLocalStack } from '../../infra/local/stack.js';
-import { type RunningAlertmanager, startAlertmanager } from '../support/alertmanager.js';
-
-const POLL_MS = 50;
-const waitFor = async <T>(
-  what: string,
-  probe: () => T | undefined | false | Promise<T | undefined | false>,
-  timeoutMs = 20_000,
-): Promise<T> => {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, POLL_MS));
-  }
-};
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalStack } from '../../infra/local/stack.js';
+import type { RunningAlertmanager } from '../support/alertmanager.js';
+import { type E2e, startE2e, waitFor } from '../support/e2e.js';
 
 /**
  * The spine, end to end with real parts: Debian's Alertmanager with the shipped template and config publishes
@@ -30,43 +9,20 @@ const waitFor = async <T>(
  * the handler reads the policy from DynamoDB Local and deletes the pod in the sandbox over TLS.
  */
 describe('Alertmanager → SNS → remediate → Kubernetes', () => {
+  let e2e: E2e;
   let stack: LocalStack;
   let am: RunningAlertmanager;
-  let doc: DynamoDBDocumentClient;
 
   const pods = () => (stack.sandbox?.store.list('pods', 'demo') ?? []).map((p) => p.metadata.name as string);
   const deletes = () => (stack.sandbox?.requests ?? []).filter((r) => r.method === 'DELETE');
-  const audit = async (pk: string) =>
-    (
-      await doc.send(
-        new QueryCommand({
-          TableName: stack.tables.state,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': pk },
-        }),
-      )
-    ).Items ?? [];
+  const audit = (pk: string) => e2e.audit(pk);
 
   beforeAll(async () => {
-    stack = await startLocalStack({
-      stateDir: mkdtempSync(join(tmpdir(), 'remedy-e2e-')),
-      ports: { sns: 0, kube: 0 },
-      dynamodbEndpoint: inject('dynamodbEndpoint'),
-      tableSuffix: randomUUID().slice(0, 8),
-    });
-    am = await startAlertmanager({ snsUrl: stack.sns.url, topicArn: stack.topicArn });
-    doc = DynamoDBDocumentClient.from(
-      new DynamoDBClient({
-        endpoint: stack.dynamodbEndpoint,
-        region: 'us-east-1',
-        credentials: { ...LOCAL_CREDENTIALS },
-      }),
-    );
+    e2e = await startE2e({ alertmanager: true });
+    if (!e2e.am) throw new Error('no Alertmanager');
+    ({ stack, am } = e2e);
   });
-  afterAll(async () => {
-    await am?.stop();
-    await stack?.close();
-  });
+  afterAll(async () => e2e?.stop());
 
   it('deletes the crash-looping pod; the sandbox replaces it; resolve is recorded', async () => {
     // Prepare

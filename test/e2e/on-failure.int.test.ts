@@ -1,11 +1,8 @@
-import { randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_CREDENTIALS } from '../../infra/local/aws/local-account.js';
-import { type LocalStack, startLocalStack } from '../../infra/local/stack.js';
+import type { LocalStack } from '../../infra/local/stack.js';
+import { type E2e, startE2e } from '../support/e2e.js';
 import { notification } from '../support/remedy.js';
 import { publish } from '../support/sns-publish.js';
 
@@ -15,17 +12,13 @@ import { publish } from '../support/sns-publish.js';
  * the publisher still got its 200, and nothing acted.
  */
 describe('on-failure destination', () => {
+  let e2e: E2e;
   let stack: LocalStack;
   beforeAll(async () => {
-    stack = await startLocalStack({
-      stateDir: mkdtempSync(join(tmpdir(), 'remedy-onfailure-')),
-      ports: { sns: 0, kube: 0, aws: 0 },
-      dynamodbEndpoint: inject('dynamodbEndpoint'),
-      tableSuffix: randomUUID().slice(0, 8),
-      retryDelaysMs: [50, 50],
-    });
+    e2e = await startE2e({ retryDelaysMs: [50, 50] });
+    ({ stack } = e2e);
   });
-  afterAll(async () => stack?.close());
+  afterAll(async () => e2e?.stop());
 
   it('retries twice, then records the event and the error', async () => {
     const ddb = new DynamoDBClient({

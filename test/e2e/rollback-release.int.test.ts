@@ -1,27 +1,8 @@
-import { randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { LOCAL_CREDENTIALS } from '../../infra/local/aws/local-account.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../infra/local/sandbox/index.js';
-import { type LocalStack, startLocalStack } from '../../infra/local/stack.js';
 import { kubectl } from '../integration/sandbox/helpers.js';
-import { type RunningAlertmanager, startAlertmanager } from '../support/alertmanager.js';
-
-const POLL_MS = 50;
-const TIMEOUT_MS = 20_000;
-const waitFor = async <T>(what: string, probe: () => Promise<T | undefined>): Promise<T> => {
-  const deadline = Date.now() + TIMEOUT_MS;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, POLL_MS));
-  }
-};
+import type { RunningAlertmanager } from '../support/alertmanager.js';
+import { type E2e, startE2e, waitFor } from '../support/e2e.js';
 
 /**
  * A bad release, end to end with real parts: the real kubectl rolls out nginx:1.28 on the sandbox, Debian's
@@ -29,47 +10,21 @@ const waitFor = async <T>(what: string, probe: () => Promise<T | undefined>): Pr
  * shipped rollback-bad-release policy, rolls demo/web back to nginx:1.27.
  */
 describe('kubectl set image → HTTPErrorRateHigh → SNS → remediate → rollout undo', () => {
-  let stack: LocalStack;
+  let e2e: E2e;
   let sandbox: Sandbox;
   let am: RunningAlertmanager;
-  let doc: DynamoDBDocumentClient;
   let home: string;
 
   const image = () => sandbox.store.get('deployments', 'demo', 'web')?.spec.template.spec.containers[0].image;
-  const audit = async () =>
-    (
-      await doc.send(
-        new QueryCommand({
-          TableName: stack.tables.state,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': 'AUDIT#sandbox/demo/Deployment/web' },
-        }),
-      )
-    ).Items ?? [];
+  const audit = () => e2e.audit('AUDIT#sandbox/demo/Deployment/web');
 
   beforeAll(async () => {
-    home = mkdtempSync(join(tmpdir(), 'remedy-e2e-rollback-'));
-    stack = await startLocalStack({
-      stateDir: home,
-      ports: { sns: 0, kube: 0 },
-      dynamodbEndpoint: inject('dynamodbEndpoint'),
-      tableSuffix: randomUUID().slice(0, 8),
-    });
-    if (!stack.sandbox) throw new Error('the local stack started without its sandbox');
-    sandbox = stack.sandbox;
-    am = await startAlertmanager({ snsUrl: stack.sns.url, topicArn: stack.topicArn });
-    doc = DynamoDBDocumentClient.from(
-      new DynamoDBClient({
-        endpoint: stack.dynamodbEndpoint,
-        region: 'us-east-1',
-        credentials: { ...LOCAL_CREDENTIALS },
-      }),
-    );
+    e2e = await startE2e({ alertmanager: true });
+    if (!e2e.stack.sandbox || !e2e.am) throw new Error('the local stack started without its sandbox');
+    ({ sandbox } = e2e.stack);
+    ({ am, home } = e2e);
   });
-  afterAll(async () => {
-    await am?.stop();
-    await stack?.close();
-  });
+  afterAll(async () => e2e?.stop());
 
   it('rolls a fresh release back to the previous image, and the audit says from which to which', async () => {
     // Prepare: a release, as an engineer would ship it.
