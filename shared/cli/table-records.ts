@@ -1,9 +1,7 @@
 // Raw reads of the policies table for the operator: every record, valid or not, with its key, so an invalid
 // record is shown (and can be pruned) rather than hidden as the function's adapters hide it.
-//
-// Why not DynamoPolicyStore.listDocuments: it scans the whole table and strips the key prefix, so the clusters
-// registry's items (same table, pk=CLUSTERS) would come back as policies; `apply --prune` would delete them.
-// The key layout below mirrors shared/adapters/dynamodb/{policy-store,cluster-registry}.ts; writes still go
+// The key layout below mirrors shared/adapters/dynamodb/{policy-store,cluster-registry}.ts (the clusters
+// registry shares the table under pk=CLUSTERS, so policies are read by their POLICY# prefix); writes still go
 // through those adapters.
 import { type DynamoDBDocumentClient, paginateQuery, paginateScan } from '@aws-sdk/lib-dynamodb';
 import { type ClusterEntry, clusterEntrySchema } from '#domain/cluster/registry.js';

@@ -6,7 +6,6 @@ export const ErrorCode = {
   MalformedMessage: 'MALFORMED_MESSAGE',
   TruncatedMessage: 'TRUNCATED_MESSAGE',
   InvalidPolicy: 'INVALID_POLICY',
-  InvalidTarget: 'INVALID_TARGET',
   Kubernetes: 'KUBERNETES_ERROR',
   UnknownCluster: 'UNKNOWN_CLUSTER',
   ClusterAccess: 'CLUSTER_ACCESS_ERROR',

@@ -70,26 +70,6 @@ export class DynamoPolicyStore implements PolicyStore {
     this.cache.delete(alertname);
   }
 
-  /** Every stored policy document, valid or not (for the CLI and the local loader). */
-  async listDocuments(): Promise<Array<{ alertname: string; name: string; document: unknown }>> {
-    const out: Array<{ alertname: string; name: string; document: unknown }> = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new ScanCommand({ TableName: this.table, ...(ExclusiveStartKey ? { ExclusiveStartKey } : {}) }),
-      );
-      for (const item of page.Items ?? []) {
-        out.push({
-          alertname: String(item.pk).replace(/^POLICY#/, ''),
-          name: String(item.sk),
-          document: item.document,
-        });
-      }
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    return out;
-  }
-
   private parseItem(item: Record<string, unknown>): Policy | undefined {
     const parsed = policySchema.safeParse(item.document);
     if (parsed.success) return parsed.data;

@@ -2,9 +2,6 @@ import { AlertParseError, ErrorCode, formatIssues } from '../errors.js';
 import { findDuplicateKey } from './duplicate-keys.js';
 import { type Notification, notificationSchema } from './schema.js';
 
-/** SNS caps a message (body plus attributes) at 256 KiB; Alertmanager cuts bigger ones at this byte count. */
-export const MAX_SNS_MESSAGE_BYTES = 262_144;
-
 /** Message attributes as the Lambda SNS record carries them. */
 export type SnsMessageAttributes = Record<string, { Type: string; Value: string }>;
 
