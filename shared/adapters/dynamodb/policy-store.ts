@@ -1,10 +1,4 @@
-import {
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  PutCommand,
-  paginateQuery,
-  ScanCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
 import { formatIssues } from '#domain/errors.js';
 import { type Policy, type PolicyInput, policySchema } from '#domain/policy/schema.js';
 import type { Logger, Metrics, PolicyStore } from '#domain/ports.js';

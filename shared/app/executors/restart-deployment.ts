@@ -7,7 +7,7 @@ import {
 import { STRATEGIC_MERGE_PATCH } from '#domain/actions/rollback/objects.js';
 import type { WorkloadPatch } from '#domain/cluster/port.js';
 import { loadDeployment } from './resolve-workload.js';
-import { ExecutionCode, type ExecutionContext, type ExecutionResult, located } from './result.js';
+import { ExecutionCode, type ExecutionContext, type ExecutionResult } from './result.js';
 
 type RestartDeploymentPlan = Extract<Plan, { action: 'restartDeployment' }>;
 

@@ -4,7 +4,7 @@ import { JSON_PATCH } from '#domain/actions/rollback/objects.js';
 import { planDeploymentRollback } from '#domain/actions/rollback/plan-rollback.js';
 import type { WorkloadPatch } from '#domain/cluster/port.js';
 import { loadDeployment } from './resolve-workload.js';
-import { ExecutionCode, type ExecutionContext, type ExecutionResult, imageList, located } from './result.js';
+import { ExecutionCode, type ExecutionContext, type ExecutionResult, imageList } from './result.js';
 
 type RollbackDeploymentPlan = Extract<Plan, { action: 'rollbackDeployment' }>;
 
