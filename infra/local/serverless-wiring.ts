@@ -82,6 +82,85 @@ export function snsWiringFromYaml(source: string, options: WiringOptions = {}): 
   return wiring;
 }
 
+/** One function reading one SQS queue, as serverless.yml's `sqs` event declares it (the event source mapping). */
+export interface SqsConsumerWiring {
+  functionName: string;
+  lambdaName: string;
+  handler: { file: string; export: string };
+  /** The queue's logical id in the CloudFormation resources (`!GetAtt FollowupQueue.Arn` → FollowupQueue). */
+  queue: string;
+  /** 1–10 for a standard queue without a batching window; Lambda's default is 10. */
+  batchSize: number;
+  /** `functionResponseType: ReportBatchItemFailures`: only the messages the function names are retried. */
+  reportBatchItemFailures: boolean;
+  timeout: number;
+  memorySize: number;
+  /** From the queue resource's RedrivePolicy, when serverless.yml's resource files declare one. */
+  maxReceiveCount?: number;
+  /** The queue resource's VisibilityTimeout (seconds), when declared. */
+  visibilityTimeout?: number;
+}
+
+/** Reads serverless.yml (and the resource files it includes) and returns its SQS-triggered functions. */
+export async function readSqsWiring(path: string, options: WiringOptions = {}): Promise<SqsConsumerWiring[]> {
+  const source = await readFile(path, 'utf8');
+  const config = asRecord(parse(source, { customTags: CLOUDFORMATION_TAGS }), 'serverless.yml');
+  const dir = path.slice(0, Math.max(0, path.lastIndexOf('/')));
+  const resources: Record<string, unknown> = {};
+  const included = Array.isArray(config.resources) ? config.resources : [config.resources];
+  for (const entry of included) {
+    const file = typeof entry === 'string' ? /^\$\{file\(([^)]+)\)\}$/.exec(entry.trim())?.[1] : undefined;
+    const fragment = file
+      ? parse(await readFile(`${dir}/${file}`, 'utf8'), { customTags: CLOUDFORMATION_TAGS })
+      : entry;
+    if (isRecord(fragment) && isRecord(fragment.Resources)) Object.assign(resources, fragment.Resources);
+  }
+  return sqsWiringFromYaml(source, options, resources);
+}
+
+/** The SQS consumers of a serverless.yml source text; `resources` are the CloudFormation resources by id. */
+export function sqsWiringFromYaml(
+  source: string,
+  options: WiringOptions = {},
+  resources: Record<string, unknown> = {},
+): SqsConsumerWiring[] {
+  const config = asRecord(parse(source, { customTags: CLOUDFORMATION_TAGS }), 'serverless.yml');
+  const stage = options.stage ?? LOCAL_STAGE;
+  const resolve = variableResolver(config, { ...options, stage });
+  const service = String(resolve(config.service));
+  const provider = asRecord(config.provider ?? {}, 'provider');
+  const functions = asRecord(config.functions ?? {}, 'functions');
+  const wiring: SqsConsumerWiring[] = [];
+  for (const [functionName, rawFunction] of Object.entries(functions)) {
+    const fn = asRecord(rawFunction, `functions.${functionName}`);
+    for (const event of Array.isArray(fn.events) ? fn.events : []) {
+      const sqs = isRecord(event) && event.sqs !== undefined ? resolve(event.sqs) : undefined;
+      if (sqs === undefined) continue;
+      const arn = isRecord(sqs) ? sqs.arn : sqs;
+      const getAtt = isRecord(arn) ? arn['Fn::GetAtt'] : undefined;
+      const queue = Array.isArray(getAtt) && getAtt[1] === 'Arn' ? String(getAtt[0]) : undefined;
+      if (!queue)
+        throw new Error(`functions.${functionName}: the local stack needs the sqs event's arn as !GetAtt <Queue>.Arn`);
+      const props = isRecord(resources[queue]) ? resources[queue].Properties : undefined;
+      const redrive = isRecord(props) && isRecord(props.RedrivePolicy) ? props.RedrivePolicy : undefined;
+      const entry: SqsConsumerWiring = {
+        functionName,
+        lambdaName: `${service}-${stage}-${functionName}`,
+        handler: splitHandler(String(resolve(fn.handler)), functionName),
+        queue,
+        batchSize: isRecord(sqs) ? numberOr(sqs.batchSize, 10) : 10,
+        reportBatchItemFailures: isRecord(sqs) && sqs.functionResponseType === 'ReportBatchItemFailures',
+        timeout: numberOr(resolve(fn.timeout), numberOr(resolve(provider.timeout), DEFAULTS.timeout)),
+        memorySize: numberOr(resolve(fn.memorySize), numberOr(resolve(provider.memorySize), DEFAULTS.memorySize)),
+      };
+      if (redrive && typeof redrive.maxReceiveCount === 'number') entry.maxReceiveCount = redrive.maxReceiveCount;
+      if (isRecord(props) && typeof props.VisibilityTimeout === 'number') entry.visibilityTimeout = props.VisibilityTimeout;
+      wiring.push(entry);
+    }
+  }
+  return wiring;
+}
+
 // `sns: <arn or name>` or `sns: { arn, topicName }`; an intrinsic arn (!Ref) needs topicName beside it.
 function topicNameOf(sns: unknown, functionName: string): string {
   const fromArnOrName = (value: string) => value.split(':').at(-1) ?? value;

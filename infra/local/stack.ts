@@ -13,10 +13,12 @@ import { type AwsEndpoint, startAwsEndpoint } from './aws/aws-endpoint.js';
 import { createEksTokenAuthenticator } from './aws/eks-token-verifier.js';
 import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_REGION } from './aws/local-account.js';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.js';
+import { type LocalIngest, startLocalIngest } from './function-url/local-ingest.js';
 import { readKubeconfig } from './kubeconfig.js';
 import type { OnFailureRecord } from './lambda/invoke-async.js';
 import { subscribeFunctions } from './lambda/subscribe-functions.js';
-import { readPolicyFiles } from './policies.js';
+import { loadPlatformFile, readPolicyFiles } from './policies.js';
+import { setUpLocalPrometheus } from './prometheus/stack-prometheus.js';
 import { type Sandbox, startSandbox } from './sandbox/index.js';
 import { LOCAL_STAGE, readSnsWiring } from './serverless-wiring.js';
 import { type LocalSinks, startLocalSinks } from './sinks/index.js';
@@ -37,6 +39,10 @@ export const DEFAULT_PORTS = {
   jira: 0,
   grafana: 0,
   ssm: 0,
+  // The ingest function's Function URL: a free port too; .remedy/alertmanager-webhook.yml has the actual URL.
+  ingest: 0,
+  // Prometheus (when installed) scraping the sandbox: a free port too; local.json names it (prometheus.endpoint).
+  prometheus: 0,
 } as const;
 /** Logical cluster name the example policies default to; the sandbox is registered as an EKS cluster of this name. */
 export const SANDBOX_CLUSTER = 'sandbox';
@@ -58,6 +64,8 @@ export interface LocalStackOptions {
   tableSuffix?: string;
   mode?: 'enforce' | 'dry-run';
   policyDir?: string;
+  /** The platform layer file; default infra/platform/platform.yaml with the example policies, none with a policyDir. */
+  platformFile?: string;
   /** Waits before Lambda's async retries; default a few hundred ms (Lambda waits minutes). */
   retryDelaysMs?: readonly number[];
   log?: (line: string) => void;
@@ -77,6 +85,10 @@ export interface LocalStack {
   deadLetters: OnFailureRecord[];
   /** Local Slack, Jira, Grafana and SSM Parameter Store the functions notify through. */
   sinks: LocalSinks;
+  /** The ingest function on a local Function URL (webhook → the SNS endpoint), with its bearer token. */
+  ingest: LocalIngest;
+  /** The Prometheus policy analysis queries (ours or PROMETHEUS_URL); undefined when none is installed. */
+  prometheusUrl: string | undefined;
   close(): Promise<void>;
 }
 
@@ -104,6 +116,8 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       dynamodbEndpoint,
       tables,
       options.policyDir ?? join(ROOT, 'infra/policies'),
+      options.platformFile ??
+        (options.policyDir === undefined ? join(ROOT, 'infra/platform/platform.yaml') : undefined),
     );
     log(`tables ${tables.policies}, ${tables.state} ready; ${policyCount} policies loaded`);
 
@@ -171,6 +185,18 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       );
       log(`local EKS/STS endpoint at ${aws.url}`);
     }
+    // Policy analysis: the user's PROMETHEUS_URL, else the machine's Prometheus scraping the sandbox.
+    const prometheus = await setUpLocalPrometheus({
+      stateDir,
+      cluster: SANDBOX_CLUSTER,
+      sandbox,
+      aws,
+      registry: { endpoint: dynamodbEndpoint, table: tables.policies },
+      port: ports.prometheus,
+      log,
+    });
+    stops.push(prometheus.stop);
+    Object.assign(env, prometheus.env);
     // Local Slack, Jira and Grafana (and SSM holding their tokens): the functions notify exactly as deployed.
     const sinks = await startLocalSinks({
       stage: LOCAL_STAGE,
@@ -209,6 +235,21 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     if (!firstTopic) throw new Error('serverless.yml subscribes no function to an SNS topic');
     const topicArn = sns.topicArn(firstTopic);
     log(`SNS endpoint ${sns.url}: ${wiring.map((w) => `${w.functionName} ← ${w.topicName}`).join(', ')}`);
+    // Webhook ingest (Function URL) → the same topic; its token in the local SSM, as deployed.
+    const ingest = await startLocalIngest({
+      root: ROOT,
+      stage: LOCAL_STAGE,
+      topicArn,
+      snsEndpoint: sns.url,
+      ssm: sinks.ssm,
+      stateDir,
+      port: ports.ingest,
+      log,
+    });
+    stops.push(ingest.server.close);
+    log(
+      `ingest Function URL ${ingest.url} (Bearer token in local.json; config ${ingest.alertmanagerConfig})`,
+    );
 
     const alertmanagerConfig = join(stateDir, 'alertmanager.yml');
     await writeFile(
@@ -252,6 +293,13 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
               sinks.env.GRAFANA_TOKEN_PARAMETER,
             ],
           },
+          ingest: {
+            url: ingest.url,
+            token: ingest.token,
+            tokenParameter: ingest.tokenParameter,
+            alertmanagerConfig: ingest.alertmanagerConfig,
+          },
+          ...(prometheus.localJson ? { prometheus: prometheus.localJson } : {}),
           mode: options.mode ?? 'enforce',
         },
         null,
@@ -270,6 +318,8 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       alertmanagerConfig,
       deadLetters,
       sinks,
+      ingest,
+      prometheusUrl: prometheus.url,
       close,
     };
   } catch (error) {
@@ -283,6 +333,7 @@ const prepareTables = async (
   endpoint: string,
   tables: { policies: string; state: string },
   policyDir: string,
+  platformFile: string | undefined,
 ): Promise<number> => {
   // A copy: the SDK annotates the credentials object it is given.
   const client = new DynamoDBClient({
@@ -292,7 +343,12 @@ const prepareTables = async (
   });
   try {
     await createTables(client, { PoliciesTable: tables.policies, StateTable: tables.state });
-    const validation = validatePolicies(readPolicyFiles(policyDir));
+    // The platform layer first: the policies are checked against it, as `policy apply` does.
+    const platform =
+      platformFile === undefined
+        ? undefined
+        : await loadPlatformFile(DynamoDBDocumentClient.from(client), tables.policies, platformFile);
+    const validation = validatePolicies(readPolicyFiles(policyDir), platform);
     if (!validation.ok)
       throw new Error(`invalid policies in ${policyDir}:\n  ${validation.problems.join('\n  ')}`);
     const silent = { info: () => {}, warn: () => {}, error: () => {} };

@@ -28,6 +28,8 @@ interface TableResource {
   Properties: Omit<CreateTableCommandInput, 'TableName'> & {
     TimeToLiveSpecification?: { AttributeName: string; Enabled: boolean };
     PointInTimeRecoverySpecification?: unknown;
+    SSESpecification?: unknown;
+    DeletionProtectionEnabled?: unknown;
   };
 }
 
@@ -42,9 +44,13 @@ export const createTables = async (client: DynamoDBClient, names: Record<string,
   for (const [logicalId, tableName] of Object.entries(names)) {
     const resource = doc.Resources[logicalId];
     if (resource?.Type !== 'AWS::DynamoDB::Table') throw new Error(`tables.yml has no table ${logicalId}`);
+    // PITR, SSE and deletion protection are deployment settings (CloudFormation shapes, a serverless param):
+    // DynamoDB Local has no use for them, and deletion protection would stop tests dropping their tables.
     const {
       TimeToLiveSpecification,
       PointInTimeRecoverySpecification: _pitr,
+      SSESpecification: _sse,
+      DeletionProtectionEnabled: _protection,
       ...props
     } = resource.Properties;
     try {

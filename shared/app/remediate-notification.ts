@@ -6,10 +6,20 @@ import type { AuditRecord } from '#domain/audit.js';
 import { type Decision, decide, type Mode } from '#domain/decide.js';
 import { RemedyError } from '#domain/errors.js';
 import { type Budget, budgetWindow } from '#domain/guardrails/budget.js';
-import type { Clusters, Ledger, Logger, Metrics, Notifier, PolicyStore } from '#domain/ports.js';
+import type {
+  Clusters,
+  Ledger,
+  Logger,
+  Metrics,
+  Notifier,
+  PolicyStore,
+  PrometheusQueries,
+} from '#domain/ports.js';
 import { targetRef } from '#domain/target/target.js';
+import { analyseBeforeActing, withAnalysis } from './analysis.js';
 import { mapWithConcurrency } from './concurrency.js';
-import { executePlan } from './execute-plan.js';
+import { type ActionBackends, executePlan } from './execute-plan.js';
+import { afterAction, type VerificationDeps, withResolution } from './verify-after-action.js';
 
 export interface RemediationDeps {
   policies: PolicyStore;
@@ -25,6 +35,12 @@ export interface RemediationDeps {
   clusterBudget: Budget;
   /** How many alerts of one notification are worked on at once (bounds concurrent Kubernetes calls). */
   concurrency: number;
+  /** Clients of the actions that do not go through Kubernetes (SSM, Step Functions, Lambda); lazy in wiring. */
+  actions?: ActionBackends;
+  /** Instant PromQL queries for policies with an `analysis` (look before acting); lazy in wiring. */
+  prometheus?: PrometheusQueries | undefined;
+  /** Remembers actions, schedules their `verify` followup, and times resolves after an action. */
+  verification?: VerificationDeps | undefined;
 }
 
 /** The parts of a Lambda SNS record remedy reads. */
@@ -68,6 +84,9 @@ export const remediateNotification = async (
 ): Promise<Summary> => {
   const summary: Summary = { alerts: 0, outcomes: {}, retryable: false, deferred: 0 };
   const overBudget: AuditRecord[] = [];
+  // Budget skips are not awaited one by one, so a storm's records are written together (the ledger batches
+  // what arrives in one turn); all are durable before this notification is summarised and returns.
+  const pendingAudits: Array<Promise<void>> = [];
   const record = async (r: AuditRecord, settle?: { key: string; token: string; actedFor?: string }) => {
     summary.outcomes[r.outcome] = (summary.outcomes[r.outcome] ?? 0) + 1;
     deps.metrics.count('Decision', { outcome: r.outcome, code: r.code });
@@ -79,7 +98,11 @@ export const remediateNotification = async (
         r,
         settle.actedFor ? { actedFor: settle.actedFor } : {},
       );
-    else await deps.ledger.audit(r);
+    else if (r.code === 'budget-exhausted') {
+      const written = deps.ledger.audit(r);
+      written.catch(() => undefined); // awaited below; this only keeps it from counting as unhandled meanwhile
+      pendingAudits.push(written);
+    } else await deps.ledger.audit(r);
     if (r.code === 'budget-exhausted') overBudget.push(r);
     else await notifySafely(deps, r);
   };
@@ -107,7 +130,7 @@ export const remediateNotification = async (
   }
 
   const group = groupKey(parsed.notification);
-  await mapWithConcurrency(parsed.notification.alerts, deps.concurrency, async (alert) => {
+  const alerts = mapWithConcurrency(parsed.notification.alerts, deps.concurrency, async (alert) => {
     if (invocation.remainingMs && invocation.remainingMs() < MIN_REMAINING_MS) {
       summary.deferred++;
       summary.retryable = true;
@@ -115,9 +138,18 @@ export const remediateNotification = async (
     }
     summary.alerts++;
     const base = alertFacts(alert, sns.MessageId, deps.mode, group);
-    if (alert.status === 'resolved') return record(resolvedRecord(alert, base, deps.clock()));
+    if (alert.status === 'resolved')
+      return record(
+        await withResolution(resolvedRecord(alert, base, deps.clock()), deps.verification, deps, alert.endsAt),
+      );
     return handleFiring(alert, base, sns, deps, invocation, record, summary);
   });
+  try {
+    await alerts;
+  } finally {
+    await Promise.allSettled(pendingAudits);
+  }
+  await Promise.all(pendingAudits);
   if (summary.deferred > 0) {
     deps.logger.warn(
       `deferred ${summary.deferred} alert(s): invocation close to its timeout; Lambda will retry`,
@@ -156,6 +188,20 @@ const handleFiring = async (
     return;
   }
   const { policy, plan, dryRun } = decision;
+  // Before the reservation: an analysis that says "no" spends no budget, cooldown or episode claim.
+  const analysis = await analyseBeforeActing(
+    policy.analysis,
+    alert.labels,
+    plan.target.cluster,
+    deps,
+    invocation.signal,
+  );
+  if (!analysis.proceed) {
+    const { code, reason, details } = analysis;
+    const facts = { ...base, policy: policy.name, target: plan.target, plan, ...notifyOf(policy) };
+    await record({ ...facts, at, outcome: 'skipped', code, reason, details });
+    return;
+  }
   // Dry-run keeps its own claims, cooldowns and budgets: it simulates faithfully and never blocks enforcement.
   const suffix = dryRun ? '#dry-run' : '';
   const key = `${base.episode}#${dryRun ? 'dry-run' : 'enforce'}`;
@@ -191,16 +237,28 @@ const handleFiring = async (
   const settle = { key, token: reservation.token };
   if (dryRun) {
     const reason = `would ${describePlan(plan)} (${decision.why})`;
-    await record({ ...facts, at, outcome: 'would-act', code: plan.action, reason }, settle);
+    await record(
+      { ...facts, at, outcome: 'would-act', code: plan.action, reason, ...withAnalysis(undefined, analysis) },
+      settle,
+    );
     return;
   }
   try {
-    const result = await executePlan(plan, deps.clusters, deps.clock, invocation.signal);
+    const alertContext = { ...base.alert, ...base, policy: policy.name };
+    const result = await executePlan(plan, deps.clusters, deps.clock, invocation.signal, {
+      backends: deps.actions,
+      alert: alertContext,
+    });
     const acted = result.outcome === 'acted';
-    await record(
-      { ...facts, ...result, at: deps.clock().toISOString() },
-      acted ? { ...settle, actedFor: policy.name } : settle,
-    );
+    const done: AuditRecord = {
+      ...facts,
+      ...result,
+      ...withAnalysis(result.details, analysis),
+      at: deps.clock().toISOString(),
+    };
+    await record(done, acted ? { ...settle, actedFor: policy.name } : settle);
+    // Remember the action; with `verify`, schedule its followup (never throws: the action stands).
+    if (acted && deps.verification) await afterAction(done, policy.verify, deps.verification, deps);
   } catch (error) {
     // Unknown errors and transient ones (5xx, 429, timeouts, DescribeCluster hiccups) may succeed on a
     // retry; denied, invalid or unknown-cluster errors will not.

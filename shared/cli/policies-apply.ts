@@ -1,21 +1,29 @@
 // `remedy policies apply`: the whole set is validated (and checked against what stays in the table) before the
 // first write, so a broken file never leaves the table half-applied.
+
+import { stringify } from 'yaml';
 import { DynamoPolicyStore } from '#adapters/dynamodb/policy-store.js';
 import { POLICIES_USAGE } from './commands/policies.js';
-import { type CliIo, EXIT, parseCommandArgs, UsageError } from './io.js';
+import { type CliIo, confirm, EXIT, parseCommandArgs, UsageError } from './io.js';
 import { cell, outputFormat, plural, printJson } from './output.js';
 import { formatProblem, readPolicySources, validatePolicySet } from './policy-files.js';
-import { describeChange, formatChange, planApply, summarize } from './policy-plan.js';
-import { readStoredPolicies } from './table-records.js';
+import { describeChange, formatChange, type PlannedChange, planApply, summarize } from './policy-plan.js';
+import { readStoredPolicies, type StoredPolicy } from './table-records.js';
 import { failed, quietObserve, type TableDeps, withTable } from './table-session.js';
 import { resolveTableTarget, TABLE_OPTIONS, tableFlags } from './table-target.js';
+import { lineDiff, renderDiff } from './text-diff.js';
 
 /** Validates, compares with the table, then writes (unless --dry-run); exit 1 and no write on any problem. */
 export async function applyPolicies(args: readonly string[], io: CliIo, deps: TableDeps): Promise<number> {
   const { values, positionals } = parseCommandArgs(
     {
       args: [...args],
-      options: { ...TABLE_OPTIONS, 'dry-run': { type: 'boolean' }, prune: { type: 'boolean' } },
+      options: {
+        ...TABLE_OPTIONS,
+        'dry-run': { type: 'boolean' },
+        prune: { type: 'boolean' },
+        yes: { type: 'boolean', short: 'y' },
+      },
       strict: true,
       allowPositionals: true,
     },
@@ -53,6 +61,19 @@ export async function applyPolicies(args: readonly string[], io: CliIo, deps: Ta
       return EXIT.runtime;
     }
 
+    // The diff first, then one question: at a terminal the operator says yes; a script passes --yes.
+    const writes = plan.changes.filter((c) => c.change !== 'unchanged');
+    if (!dryRun && writes.length > 0) {
+      if (format === 'table') {
+        io.stdout(`${plan.changes.map((c) => `${formatChange(c, true)}\n${diffOf(c, stored)}`).join('')}`);
+      }
+      const question = `apply ${writes.length === 1 ? '1 change' : `${writes.length} changes`} to ${target.table}?`;
+      if (!(await confirm(io, question, values.yes === true, POLICIES_USAGE))) {
+        io.stderr('remedy: not confirmed: nothing applied\n');
+        return EXIT.runtime;
+      }
+    }
+
     const store = new DynamoPolicyStore(doc, target.table, quietObserve(io), 0);
     const at = io.now().toISOString();
     for (const change of plan.changes) {
@@ -64,7 +85,8 @@ export async function applyPolicies(args: readonly string[], io: CliIo, deps: Ta
         await write().catch(failed(`write policy ${cell(change.name)} to`, target));
       }
       // Printed as each change lands: if a later write fails, the lines above it are what happened.
-      if (format === 'table') io.stdout(`${formatChange(change, dryRun)}\n`);
+      if (format === 'table' && (dryRun || change.change !== 'unchanged'))
+        io.stdout(`${formatChange(change, dryRun)}\n${dryRun ? diffOf(change, stored) : ''}`);
     }
     if (format === 'json') {
       printJson(io, {
@@ -85,4 +107,15 @@ export async function applyPolicies(args: readonly string[], io: CliIo, deps: Ta
     }
     return EXIT.ok;
   });
+}
+
+/** For an updated policy, its stored document against the file's, as YAML lines. */
+function diffOf(change: PlannedChange, stored: readonly StoredPolicy[]): string {
+  if (change.change !== 'updated' || change.put === undefined) return '';
+  const before =
+    stored.find((s) => s.name === change.name && s.alertname === change.alertname) ??
+    stored.find((s) => s.name === change.name);
+  if (before === undefined) return '';
+  const lines = (value: unknown) => stringify(value).trimEnd().split('\n');
+  return renderDiff(lineDiff(lines(before.document), lines(change.put)));
 }

@@ -32,7 +32,16 @@ export interface TableFlags {
 // Only the fields the CLI needs; the rest of local.json (kubeconfig, SNS topic) belongs to other tools.
 const localStateSchema = z.object({
   region: z.string().optional(),
-  sns: z.object({ region: z.string(), accessKeyId: z.string(), secretAccessKey: z.string() }),
+  sns: z.object({
+    region: z.string(),
+    accessKeyId: z.string(),
+    secretAccessKey: z.string(),
+    // For `remedy fire --local`: where the local SNS endpoint listens and the topic the functions subscribe to.
+    endpoint: z.url().optional(),
+    topicArn: z.string().optional(),
+  }),
+  // The mode the local functions run in, so `policy explain --local` judges as they do.
+  mode: z.enum(['dry-run', 'enforce']).optional(),
   dynamodb: z.object({
     endpoint: z.url(),
     policyTable: z.string().min(1),
@@ -90,7 +99,10 @@ export async function resolveTableTarget(
   };
 }
 
-async function readLocalState(io: CliIo): Promise<z.infer<typeof localStateSchema>> {
+/** The local stack as `npm start` described it in .remedy/local.json (or REMEDY_LOCAL_JSON). */
+export type LocalState = z.infer<typeof localStateSchema>;
+
+export async function readLocalState(io: CliIo): Promise<LocalState> {
   const path = envValue(io.env, 'REMEDY_LOCAL_JSON') ?? DEFAULT_LOCAL_JSON;
   let text: string;
   try {

@@ -3,7 +3,10 @@ import type { NotifySettings } from './notify/schema.js';
 import type { Target } from './target/target.js';
 
 /** What happened to one alert (or one message), acted on or not. Every decision produces exactly one. */
-export type Outcome = 'acted' | 'would-act' | 'skipped' | 'failed' | 'resolved' | 'rejected';
+export type Outcome = 'acted' | 'would-act' | 'skipped' | 'failed' | 'resolved' | 'rejected' | VerifyOutcome;
+
+/** What the followup found after an action (policy `verify`): one per action, written by the followup. */
+export type VerifyOutcome = 'recovered' | 'not-recovered' | 'inconclusive';
 
 export interface AuditRecord {
   /** When remedy decided, ISO 8601. */

@@ -18,7 +18,12 @@ export type SkipCode =
   | 'namespace-not-allowed'
   | 'duplicate'
   | 'target-gone'
-  | 'target-replaced';
+  | 'target-replaced'
+  // Look before acting (policy `analysis`): Prometheus did not confirm, had no data, failed, or is not configured.
+  | 'analysis-not-confirmed'
+  | 'analysis-empty'
+  | 'analysis-error'
+  | 'analysis-unavailable';
 
 export type Decision =
   | { kind: 'act'; policy: Policy; plan: Plan; dryRun: boolean; why: string }

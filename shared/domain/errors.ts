@@ -10,6 +10,7 @@ export const ErrorCode = {
   UnknownCluster: 'UNKNOWN_CLUSTER',
   ClusterAccess: 'CLUSTER_ACCESS_ERROR',
   Config: 'CONFIG_ERROR',
+  Prometheus: 'PROMETHEUS_ERROR',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

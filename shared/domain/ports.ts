@@ -84,3 +84,15 @@ export interface ClusterRegistry {
   get(name: string): Promise<ClusterEntry | undefined>;
   list(): Promise<ClusterEntry[]>;
 }
+
+/** One sample of an instant query's answer (a scalar answers as one sample with no labels). */
+export interface PromSample {
+  metric: Record<string, string>;
+  value: number;
+}
+
+/** Instant PromQL queries against the Prometheus that watches a cluster (self-hosted or Amazon Managed). */
+export interface PrometheusQueries {
+  /** Throws a RemedyError (PROMETHEUS_ERROR) on HTTP, auth or parse errors, or no Prometheus for the cluster. */
+  instantQuery(cluster: string, promql: string, signal?: AbortSignal): Promise<PromSample[]>;
+}

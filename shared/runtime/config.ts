@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { prometheusFromEnv } from '#domain/analysis/prometheus-settings.js';
 import { ConfigError, formatIssues } from '#domain/errors.js';
 import { parseBudget } from '#domain/guardrails/budget.js';
 import { DEFAULT_PROTECTED_NAMESPACES } from '#domain/guardrails/scope.js';
@@ -46,6 +47,8 @@ const envSchema = z.object({
   // Endpoint overrides for EKS DescribeCluster and STS AssumeRole (the local stack; VPC endpoints need none).
   EKS_ENDPOINT_URL: z.url().optional(),
   STS_ENDPOINT_URL: z.url().optional(),
+  // Endpoint override for the user-defined actions' SSM Automation, Step Functions and Lambda calls (local stack).
+  ACTIONS_ENDPOINT_URL: z.url().optional(),
   // A fixed cluster connection (kubeconfig-style): logical name, API server, CA (base64 PEM), bearer token.
   KUBE_CLUSTER_NAME: z.string().optional(),
   KUBE_API_URL: z.url().optional(),
@@ -64,6 +67,19 @@ const envSchema = z.object({
   GRAFANA_URL: optionalUrl,
   GRAFANA_TOKEN_PARAMETER: optionalText,
   SSM_ENDPOINT_URL: optionalUrl,
+  // The default Prometheus for policy analysis/verify (clusters-registry entries may name their own); secrets
+  // are SSM parameter NAMES. See shared/domain/analysis/prometheus-settings.ts.
+  PROMETHEUS_URL: optionalUrl,
+  PROMETHEUS_AUTH: z.preprocess(blankIsUnset, z.enum(['none', 'sigv4', 'basic', 'bearer']).optional()),
+  PROMETHEUS_REGION: optionalText,
+  PROMETHEUS_USERNAME_PARAMETER: optionalText,
+  PROMETHEUS_PASSWORD_PARAMETER: optionalText,
+  PROMETHEUS_TOKEN_PARAMETER: optionalText,
+  // Policy `verify`: the delayed followup queue (unset: actions are remembered, never verified), an endpoint
+  // override (the local stack), and a factor on every `verify.after` (local stack, e2e: 0.01 turns 5m into 3s).
+  FOLLOWUP_QUEUE_URL: optionalUrl,
+  SQS_ENDPOINT_URL: optionalUrl,
+  REMEDY_VERIFY_DELAY_SCALE: z.coerce.number().gt(0).max(1).default(1),
 });
 
 export type Config = ReturnType<typeof loadConfig>;
@@ -96,6 +112,9 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
     dynamodbEndpoint: e.DYNAMODB_ENDPOINT,
     eksEndpoint: e.EKS_ENDPOINT_URL,
     stsEndpoint: e.STS_ENDPOINT_URL,
+    actionsEndpoint: e.ACTIONS_ENDPOINT_URL,
+    prometheus: prometheusFromEnv(e),
+    followup: { queueUrl: e.FOLLOWUP_QUEUE_URL, endpoint: e.SQS_ENDPOINT_URL, delayScale: e.REMEDY_VERIFY_DELAY_SCALE },
     logLevel: e.LOG_LEVEL,
     notify: {
       region: e.AWS_REGION,
@@ -131,3 +150,45 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
 };
 
 const staticToken = (token: string) => () => token;
+
+// ── ingest (functions/ingest.ts): its own small schema, so the webhook function needs no table or cluster ──
+const ingestEnvSchema = z.object({
+  ALERTS_TOPIC_ARN: z
+    .string({ message: 'ALERTS_TOPIC_ARN is required' })
+    .regex(
+      /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/,
+      'ALERTS_TOPIC_ARN must be an SNS topic ARN',
+    ),
+  INGEST_TOKEN_PARAMETER: z
+    .string({ message: 'INGEST_TOKEN_PARAMETER is required' })
+    .min(1, 'INGEST_TOKEN_PARAMETER is required'),
+  // Above SNS's 256 KiB on purpose: a bigger notification is split by alerts, not refused.
+  INGEST_MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(6 * 1024 * 1024)
+    .default(1024 * 1024),
+  AWS_REGION: z.string().default('us-east-1'),
+  SNS_ENDPOINT_URL: optionalUrl,
+  SSM_ENDPOINT_URL: optionalUrl,
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+
+export type IngestConfig = ReturnType<typeof loadIngestConfig>;
+
+/** The ingest function's configuration, read once at cold start; fails closed naming every bad variable. */
+export const loadIngestConfig = (env: Record<string, string | undefined> = process.env) => {
+  const parsed = ingestEnvSchema.safeParse(env);
+  if (!parsed.success) throw new ConfigError(`invalid configuration: ${formatIssues(parsed.error.issues)}`);
+  const e = parsed.data;
+  return {
+    topicArn: e.ALERTS_TOPIC_ARN,
+    tokenParameter: e.INGEST_TOKEN_PARAMETER,
+    maxBodyBytes: e.INGEST_MAX_BODY_BYTES,
+    region: e.AWS_REGION,
+    snsEndpoint: e.SNS_ENDPOINT_URL,
+    ssmEndpoint: e.SSM_ENDPOINT_URL,
+    logLevel: e.LOG_LEVEL,
+  };
+};

@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createAwsUserActions } from '#adapters/aws-actions/aws-user-actions.js';
 import { DynamoClusterRegistry } from '#adapters/dynamodb/cluster-registry.js';
 import { DynamoLedger } from '#adapters/dynamodb/ledger.js';
 import { DynamoPolicyStore } from '#adapters/dynamodb/policy-store.js';
@@ -10,10 +11,13 @@ import { TokenCache } from '#adapters/eks/token-cache.js';
 import { StaticClusters } from '#adapters/kubernetes/static-clusters.js';
 import { buildNotifier } from '#adapters/notify/build-notifier.js';
 import { ConsoleNotifier } from '#adapters/notify/console-notifier.js';
+import { lazyPrometheus } from '#adapters/prometheus/lazy.js';
+import { lazyTsdbAdmin } from '#adapters/prometheus/tsdb-admin.js';
 import type { RemediationDeps } from '#app/remediate-notification.js';
 import type { Clusters, Logger, Metrics } from '#domain/ports.js';
 import type { Config } from './config.js';
 import { createLogger, createMetrics } from './observability.js';
+import { buildVerification } from './verify-wiring.js';
 
 /** The composition root: the only place that builds clients. Called once per container. */
 export const buildDependencies = (
@@ -52,6 +56,25 @@ export const buildDependencies = (
     clusterBudget: config.clusterBudget,
     concurrency: config.concurrency,
     clock: () => new Date(),
+    // The SDK modules load on the first user-defined action, never at cold start.
+    actions: {
+      aws: createAwsUserActions({ region: config.region, endpoint: config.actionsEndpoint }),
+      // deleteSeries: the same per-cluster Prometheus resolution as analysis; built on first use.
+      tsdb: lazyTsdbAdmin({
+        region: config.region,
+        ssmEndpoint: config.notify.ssmEndpoint,
+        registry: new DynamoClusterRegistry(doc, config.policyTable, { logger, metrics, now: Date.now }),
+        fallback: config.prometheus,
+      }),
+    },
+    // Policy `analysis`: the cluster's registry entry names its Prometheus, else PROMETHEUS_URL; loads on first use.
+    prometheus: lazyPrometheus({
+      region: config.region,
+      ssmEndpoint: config.notify.ssmEndpoint,
+      registry: new DynamoClusterRegistry(doc, config.policyTable, { logger, metrics, now: Date.now }),
+      fallback: config.prometheus,
+    }),
+    verification: buildVerification(config, doc),
   };
 };
 

@@ -6,6 +6,8 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { closeServer, readBody } from '../http-util.js';
+import { type ActionCall, ActionState, type LocalActionResources, routeAction } from './action-services.js';
+import { APS_SIGNING_NAME, answerAps, apsRoute } from './aps-api.js';
 import { accessKeyIdOf, authenticateAwsRequest, isPresigned } from './aws-auth.js';
 import {
   type AwsCall,
@@ -25,6 +27,7 @@ import { type AwsCredentials, LOCAL_ACCOUNT_ID } from './local-account.js';
 import { header } from './sigv4-request.js';
 import { wantsJson } from './sts-protocol.js';
 
+export type { ActionCall, LocalActionResources } from './action-services.js';
 export type { AwsCall } from './aws-services.js';
 export type { AssumableRole, CallerIdentity, IdentityLookup, IssuedCredentials } from './credential-store.js';
 export type { EksClusterStatus, LocalCluster } from './eks-api.js';
@@ -48,6 +51,10 @@ export interface AwsEndpointOptions {
   roles?: readonly AssumableRole[];
   /** Clock for signatures and credential expiry; default the system clock. */
   now?: () => Date;
+  /** SSM documents, state machines and functions the user-defined actions may start. */
+  actions?: LocalActionResources;
+  /** Amazon Managed Prometheus workspaces: workspace id → URL of the real Prometheus that answers its queries. */
+  prometheusWorkspaces?: Readonly<Record<string, string>>;
 }
 
 /** A running endpoint. */
@@ -58,12 +65,16 @@ export interface AwsEndpoint {
   readonly accountId: string;
   /** Every request answered, in order. */
   readonly calls: AwsCall[];
+  /** Every SSM Automation, Step Functions and Lambda call, with its exact body, in order. */
+  readonly actionCalls: ActionCall[];
   /** Base and issued credentials (expired ones too, with `expiration`): for `createEksTokenAuthenticator`. */
   readonly lookup: IdentityLookup;
   /** Credentials AssumeRole issued, oldest first. */
   issued(): IssuedCredentials[];
   /** Adds or replaces a cluster (e.g. once the sandbox, which needs `lookup`, knows its URL and CA). */
   addCluster(cluster: LocalCluster): void;
+  /** Adds or replaces an AMP workspace (`/workspaces/{id}/api/v1/query`, SigV4 `aps`) answered by `prometheusUrl`. */
+  addPrometheusWorkspace(id: string, prometheusUrl: string): void;
   /** Stops listening and drops open (keep-alive) connections. */
   close(): Promise<void>;
 }
@@ -78,6 +89,9 @@ export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<Aws
   const clusters = new Map((options.clusters ?? []).map((c) => [c.name, c]));
   const roles = new Map((options.roles ?? []).map((r) => [r.arn, r]));
   const calls: AwsCall[] = [];
+  const actionCalls: ActionCall[] = [];
+  const actionState = new ActionState();
+  const workspaces = new Map(Object.entries(options.prometheusWorkspaces ?? {}));
 
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const at = now();
@@ -85,6 +99,56 @@ export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<Aws
     const path = url.split('?', 1)[0] ?? '/';
     const requestId = randomUUID();
     const body = await readBody(request, MAX_BODY_BYTES);
+    // SSM Automation, Step Functions and Lambda (the user-defined actions) are told apart by header or path.
+    if (body !== undefined) {
+      const signed = { method: request.method ?? 'POST', url, headers: request.headers, body };
+      const action = routeAction(
+        {
+          ...signed,
+          path,
+          requestId,
+          claimedKey: accessKeyIdOf(signed),
+          authenticate: (signingName) =>
+            authenticateAwsRequest(signed, { service: signingName, region, lookup: store.lookup, now: at }),
+        },
+        { region, accountId, resources: options.actions ?? {}, state: actionState, now: at },
+        actionCalls,
+      );
+      if (action) {
+        response.writeHead(action.status, action.headers);
+        response.end(action.body);
+        return;
+      }
+    }
+    // Amazon Managed Prometheus: /workspaces/{id}/api/v1/…, SigV4 with signing name aps, a real Prometheus behind.
+    const aps = body === undefined ? undefined : apsRoute(path);
+    if (aps !== undefined && body !== undefined) {
+      const signed = { method: request.method ?? 'GET', url, headers: request.headers, body };
+      const auth = authenticateAwsRequest(signed, {
+        service: APS_SIGNING_NAME,
+        region,
+        lookup: store.lookup,
+        now: at,
+      });
+      const contentType = header(request.headers, 'content-type');
+      const reply = await answerAps(
+        { method: signed.method, url, route: aps, body, contentType, requestId, auth },
+        workspaces,
+      );
+      const claimed = accessKeyIdOf(signed);
+      calls.push({
+        service: 'aps',
+        at,
+        action: aps.apiPath,
+        status: reply.status,
+        workspaceId: aps.workspaceId,
+        ...(claimed === undefined ? {} : { accessKeyId: claimed }),
+        ...(reply.errorCode === undefined ? {} : { errorCode: reply.errorCode }),
+      });
+      response.writeHead(reply.status, reply.headers);
+      response.end(reply.body);
+      return;
+    }
     // Real AWS tells services apart by host name; one local port tells them apart by path.
     const service = path.startsWith('/clusters/') ? 'eks' : path === '/' ? 'sts' : 'unknown';
     let answer: ServiceAnswer;
@@ -141,10 +205,14 @@ export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<Aws
     region,
     accountId,
     calls,
+    actionCalls,
     lookup: store.lookup,
     issued: () => store.issued,
     addCluster: (cluster) => {
       clusters.set(cluster.name, cluster);
+    },
+    addPrometheusWorkspace: (id, prometheusUrl) => {
+      workspaces.set(id, prometheusUrl);
     },
     close: () => closeServer(server),
   };

@@ -16,7 +16,7 @@ import { formParameters, stsFailure, stsSenderError, stsSuccess } from './sts-pr
 
 /** One request the endpoint answered, accepted or not. */
 export interface AwsCall {
-  service: 'eks' | 'sts' | 'unknown';
+  service: 'eks' | 'sts' | 'aps' | 'unknown';
   action: string | undefined;
   status: number;
   /** The error code answered, for refused calls. */
@@ -25,6 +25,8 @@ export interface AwsCall {
   accessKeyId?: string;
   presigned?: boolean;
   clusterName?: string;
+  /** Amazon Managed Prometheus workspace of an `aps` call. */
+  workspaceId?: string;
   roleArn?: string;
   roleSessionName?: string;
   at: Date;

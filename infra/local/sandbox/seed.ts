@@ -41,4 +41,72 @@ export function seed(store: SandboxStore): void {
     metadata: { name: 'agent', namespace: 'data', labels: { app: 'agent' } },
     spec: workload('agent', 'fluent-bit:3.1'),
   });
+  seedGitOps(store);
+}
+
+/** The Argo CD Application `shop` in namespace argocd deploys `shop-argo`, tracked by annotation. */
+export const GITOPS_SEED = {
+  namespace: 'gitops',
+  argo: { deployment: 'shop-argo', application: { namespace: 'argocd', name: 'shop' } },
+  flux: { deployment: 'shop-flux', kustomization: { namespace: 'flux-system', name: 'apps' } },
+  helm: { deployment: 'shop-helm', helmRelease: { namespace: 'gitops', name: 'shop-helm' } },
+} as const;
+
+/**
+ * Namespace gitops: a Deployment each managed by an Argo CD Application (tracking annotation and instance
+ * label), a Flux Kustomization and a Flux HelmRelease, with those objects, all syncing automatically.
+ */
+export function seedGitOps(store: SandboxStore): void {
+  const { namespace, argo, flux, helm } = GITOPS_SEED;
+  for (const name of [namespace, argo.application.namespace, flux.kustomization.namespace]) {
+    if (!store.get('namespaces', undefined, name)) store.create('namespaces', { metadata: { name } });
+  }
+  const deployment = (name: string, labels: Record<string, string>, annotations: Record<string, string>) =>
+    store.create('deployments', {
+      metadata: { name, namespace, labels: { app: name, ...labels }, annotations },
+      spec: workload(name, 'nginx:1.27', { replicas: 1 }),
+    });
+  deployment(
+    argo.deployment,
+    { 'app.kubernetes.io/instance': argo.application.name },
+    { 'argocd.argoproj.io/tracking-id': `${argo.application.name}:apps/Deployment:${namespace}/${argo.deployment}` },
+  );
+  deployment(
+    flux.deployment,
+    {
+      'kustomize.toolkit.fluxcd.io/name': flux.kustomization.name,
+      'kustomize.toolkit.fluxcd.io/namespace': flux.kustomization.namespace,
+    },
+    {},
+  );
+  deployment(
+    helm.deployment,
+    {
+      'helm.toolkit.fluxcd.io/name': helm.helmRelease.name,
+      'helm.toolkit.fluxcd.io/namespace': helm.helmRelease.namespace,
+    },
+    {},
+  );
+  store.create('applications', {
+    metadata: { ...argo.application },
+    spec: {
+      project: 'default',
+      source: { repoURL: 'https://git.example/shop.git', path: 'deploy', targetRevision: 'main' },
+      destination: { server: 'https://kubernetes.default.svc', namespace },
+      syncPolicy: { automated: { prune: true, selfHeal: true } },
+    },
+  });
+  store.create('kustomizations', {
+    metadata: { ...flux.kustomization },
+    spec: {
+      interval: '10m',
+      path: './apps',
+      prune: true,
+      sourceRef: { kind: 'GitRepository', name: 'flux-system' },
+    },
+  });
+  store.create('helmreleases', {
+    metadata: { ...helm.helmRelease },
+    spec: { interval: '5m', chart: { spec: { chart: 'shop', sourceRef: { kind: 'HelmRepository', name: 'shop' } } } },
+  });
 }

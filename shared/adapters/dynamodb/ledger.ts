@@ -4,6 +4,7 @@ import {
   DeleteCommand,
   type DynamoDBDocumentClient,
   PutCommand,
+  type PutCommandInput,
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
@@ -15,9 +16,11 @@ import {
   budgetRefusal,
   CLAIM_LEASE_SECONDS,
   CLAIM_TTL_SECONDS,
+  type ReservationCheck,
   refusalFor,
   reservationChecks,
   type TransactItem,
+  unmarshallLoose,
 } from './reservation.js';
 
 export { CLAIM_LEASE_SECONDS, CLAIM_TTL_SECONDS };
@@ -25,6 +28,8 @@ export { CLAIM_LEASE_SECONDS, CLAIM_TTL_SECONDS };
 export const AUDIT_TTL_SECONDS = 400 * 24 * 3600;
 /** Recent decisions across targets are spread over this many day partitions to avoid a hot key in a storm. */
 export const DAY_SHARDS = 8;
+/** Audit records written together in one transaction at most (DynamoDB allows 100 items and 4 MB). */
+export const AUDIT_BATCH = 25;
 
 const epochSeconds = (d: Date | string) => Math.floor(new Date(d).getTime() / 1000);
 
@@ -37,6 +42,11 @@ const epochSeconds = (d: Date | string) => Math.floor(new Date(d).getTime() / 10
 export class DynamoLedger implements Ledger {
   /** Budgets known to be exhausted until their window ends: a storm stops hammering the counter. */
   private readonly exhausted = new Map<string, { until: Date; label: string; limit: number }>();
+  /** Reservations that found failures on their policy's breaker: their success must reset the count. */
+  private readonly resetOnSuccess = new Set<string>();
+  /** Audit records waiting for the next write (see `audit`). */
+  private queuedAudits: Array<{ put: PutCommandInput; done: (error?: unknown) => void }> = [];
+  private flushScheduled = false;
 
   constructor(
     private readonly client: DynamoDBDocumentClient,
@@ -48,7 +58,25 @@ export class DynamoLedger implements Ledger {
     if (remembered) return budgetRefusal(remembered, req.now);
 
     const token = randomUUID();
-    const checks = reservationChecks(this.table, req, token);
+    const strict = await this.transact(req, token, reservationChecks(this.table, req, token));
+    if (strict !== 'breaker-has-failures') return strict;
+    // The breaker is closed but counts failures: reserve with the plain check; a success then resets the count.
+    const plain = await this.transact(
+      req,
+      token,
+      reservationChecks(this.table, req, token, { breakerMayHaveFailures: true }),
+    );
+    if (plain === 'breaker-has-failures') throw new Error('unreachable: the plain breaker check failed softly');
+    if (plain.reserved) this.resetOnSuccess.add(token);
+    return plain;
+  }
+
+  /** One reservation transaction; `breaker-has-failures` when only the strict breaker check refused it. */
+  private async transact(
+    req: ReservationRequest,
+    token: string,
+    checks: ReservationCheck[],
+  ): Promise<Reservation | 'breaker-has-failures'> {
     try {
       await this.client.send(new TransactWriteCommand({ TransactItems: checks.map((c) => c.item) }));
       return { reserved: true, token };
@@ -60,7 +88,15 @@ export class DynamoLedger implements Ledger {
         .filter((x) => x.reason?.Code === 'ConditionalCheckFailed');
       // Another transaction touched the same items at the same moment: treat as contention, retryable.
       if (failed.length === 0) throw error;
-      const first = failed[0];
+      // A closed breaker that only counts failures refuses nothing.
+      const refusing = failed.filter(
+        (x) =>
+          x.check.code !== 'circuit-open' ||
+          !x.reason?.Item ||
+          unmarshallLoose(x.reason.Item).isOpen === true,
+      );
+      if (refusing.length === 0) return 'breaker-has-failures';
+      const first = refusing[0];
       if (first?.check.code === 'budget-exhausted' && first.check.budget) {
         const { key, windowEnd, label, limit } = first.check.budget;
         this.exhausted.set(key, { until: windowEnd, label, limit });
@@ -109,13 +145,16 @@ export class DynamoLedger implements Ledger {
       }
       throw error;
     }
-    if (opts.actedFor) await this.resetBreaker(opts.actedFor);
+    // Only a reservation that saw failures counted has a count to reset: the usual success writes nothing more.
+    if (this.resetOnSuccess.delete(token) && opts.actedFor) await this.resetBreaker(opts.actedFor);
   }
 
   /**
    * A success resets the policy's failure count. Kept out of the settle transaction on purpose: every success
    * of a policy touches this one item, and inside transactions that would conflict with every reservation's
-   * breaker check. Conditional, so a policy without recent failures costs no item write.
+   * breaker check. Conditional, so a count another success already reset costs no item write. Called only
+   * after a reservation that found failures (see `reserve`): a failure counted by a concurrent invocation
+   * while this action ran is not wiped by this success, which errs towards opening the breaker.
    */
   private async resetBreaker(policy: string): Promise<void> {
     await this.client
@@ -134,6 +173,7 @@ export class DynamoLedger implements Ledger {
   }
 
   async release(episode: string, token: string, cooldownKey: string): Promise<void> {
+    this.resetOnSuccess.delete(token);
     const mine = { ConditionExpression: '#token = :token', ExpressionAttributeNames: { '#token': 'token' } };
     try {
       await this.client.send(
@@ -195,12 +235,47 @@ export class DynamoLedger implements Ledger {
     }
   }
 
-  async audit(record: AuditRecord): Promise<void> {
-    await this.client.send(new PutCommand(this.auditPut(record)));
+  /**
+   * Resolves once the record is durable. Records audited in the same turn of the event loop (a storm's budget
+   * skips, which the use case does not wait for one by one) are written together: one conditional put each,
+   * up to AUDIT_BATCH per TransactWriteItems (IAM authorises its items as PutItem; unlike BatchWriteItem it
+   * keeps the condition). A lone record is one PutItem, as before.
+   */
+  audit(record: AuditRecord): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.queuedAudits.push({ put: this.auditPut(record), done: (e) => (e ? reject(e) : resolve()) });
+      if (this.queuedAudits.length >= AUDIT_BATCH) this.flushAudits();
+      else if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => {
+          this.flushScheduled = false;
+          this.flushAudits();
+        });
+      }
+    });
+  }
+
+  private flushAudits(): void {
+    while (this.queuedAudits.length > 0) {
+      const batch = this.queuedAudits.splice(0, AUDIT_BATCH);
+      const [only] = batch;
+      const written =
+        batch.length === 1 && only
+          ? this.client.send(new PutCommand(only.put))
+          : this.client.send(new TransactWriteCommand({ TransactItems: batch.map((b) => ({ Put: b.put })) }));
+      written.then(
+        () => {
+          for (const b of batch) b.done();
+        },
+        (error: unknown) => {
+          for (const b of batch) b.done(error ?? new Error('audit write failed'));
+        },
+      );
+    }
   }
 
   /** AUDIT#<cluster/ns/Kind/name> (or alert/<alertname>), sorted by time, indexed by sharded day. */
-  private auditPut(record: AuditRecord) {
+  private auditPut(record: AuditRecord): PutCommandInput & { Item: Record<string, unknown> } {
     const subject = record.target ? targetRef(record.target) : `alert/${record.alertname ?? 'unparsed'}`;
     const sk = `${record.at}#${randomUUID().slice(0, 8)}`;
     return {

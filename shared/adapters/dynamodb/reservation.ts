@@ -24,6 +24,7 @@ export const reservationChecks = (
   table: string,
   req: ReservationRequest,
   token: string,
+  opts: { breakerMayHaveFailures?: boolean } = {},
 ): ReservationCheck[] => {
   const now = epochSeconds(req.now);
   const checks: ReservationCheck[] = [
@@ -47,8 +48,15 @@ export const reservationChecks = (
               ConditionCheck: {
                 TableName: table,
                 Key: { pk: breakerKey(req.policy), sk: BREAKER_SK },
-                ConditionExpression: 'attribute_not_exists(pk) OR isOpen = :false',
-                ExpressionAttributeValues: { ':false': false },
+                // Strict by default: closed AND no failures counted, so a success that passed it has no count
+                // to reset (no breaker write after acting). A closed breaker with failures fails this check;
+                // the ledger then retries with the plain check and resets the count after a success.
+                ConditionExpression: opts.breakerMayHaveFailures
+                  ? 'attribute_not_exists(pk) OR isOpen = :false'
+                  : 'attribute_not_exists(pk) OR (isOpen = :false AND (attribute_not_exists(consecutiveFailures) OR consecutiveFailures = :zero))',
+                ExpressionAttributeValues: opts.breakerMayHaveFailures
+                  ? { ':false': false }
+                  : { ':false': false, ':zero': 0 },
                 ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
               },
             },
@@ -176,7 +184,7 @@ export const budgetRefusal = (e: { until: Date; label: string; limit: number }, 
 });
 
 /** CancellationReasons[].Item comes back in DynamoDB's attribute-value form even through the document client. */
-const unmarshallLoose = (item: Record<string, unknown>): Record<string, unknown> =>
+export const unmarshallLoose = (item: Record<string, unknown>): Record<string, unknown> =>
   Object.fromEntries(
     Object.entries(item).map(([k, v]) => {
       const av = v as { S?: string; N?: string; BOOL?: boolean } | undefined;

@@ -1,4 +1,6 @@
 // SigV4 (AWS Signature Version 4) query-string presigning of a GET, with node:crypto only. Pure: time is an input.
+// The primitives (signing key, hashing, canonical values) are shared with header signing in
+// shared/adapters/prometheus/sigv4-sign.ts.
 import { createHash, createHmac } from 'node:crypto';
 
 /** The only algorithm STS accepts for presigned URLs. */
@@ -46,16 +48,16 @@ export function amzDate(now: Date): string {
     .replace(/[-:]/g, '');
 }
 
-const sha256Hex = (data: string) => createHash('sha256').update(data, 'utf8').digest('hex');
+export const sha256Hex = (data: string) => createHash('sha256').update(data, 'utf8').digest('hex');
 const hmac = (key: Buffer | string, data: string) => createHmac('sha256', key).update(data, 'utf8').digest();
 
 /** SigV4's derived key: the secret is never used directly, only scoped to date, region and service. */
-function signingKey(secret: string, date: string, region: string, service: string): Buffer {
+export function signingKey(secret: string, date: string, region: string, service: string): Buffer {
   return hmac(hmac(hmac(hmac(`AWS4${secret}`, date), region), service), 'aws4_request');
 }
 
 /** Header values are trimmed and inner whitespace runs collapsed to one space before signing (botocore's rule). */
-const canonicalHeaderValue = (value: string) => value.trim().split(/\s+/).join(' ');
+export const canonicalHeaderValue = (value: string) => value.trim().split(/\s+/).join(' ');
 
 const encodePairs = (pairs: ReadonlyArray<readonly [string, string]>) =>
   pairs.map(([k, v]) => [uriEncode(k), uriEncode(v)] as const);
@@ -114,4 +116,4 @@ export function presignGet(input: PresignGetInput): string {
 }
 
 /** Code-unit order, which is byte order for the ASCII that percent-encoding leaves. */
-const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+export const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

@@ -1,8 +1,15 @@
 import type { PodDisruptionBudget } from '#domain/actions/disruption/budget-check.js';
 import type { LabelSelector } from '#domain/actions/rollback/objects.js';
-import type { EvictionResult, WorkloadKind, WorkloadPatch } from '#domain/cluster/port.js';
+import type {
+  EvictionResult,
+  GitOpsObject,
+  GitOpsRef,
+  WorkloadKind,
+  WorkloadPatch,
+} from '#domain/cluster/port.js';
 import type { Cluster, PodInfo } from '#domain/ports.js';
 import type { KubeHttp } from './http.js';
+import * as gitops from './gitops.js';
 import * as pods from './pods.js';
 import * as workloads from './workloads.js';
 
@@ -73,5 +80,13 @@ export class KubernetesCluster implements Cluster {
     signal?: AbortSignal,
   ) {
     return workloads.patchWorkload(this.api, kind, namespace, name, patch, signal);
+  }
+
+  getGitOpsObject(ref: GitOpsRef, signal?: AbortSignal): Promise<GitOpsObject | undefined> {
+    return gitops.getGitOpsObject(this.api, ref, signal);
+  }
+
+  patchGitOpsObject(ref: GitOpsRef, patch: unknown, signal?: AbortSignal) {
+    return gitops.patchGitOpsObject(this.api, ref, patch, signal);
   }
 }

@@ -1,14 +1,6 @@
 import type { AuditRecord } from '#domain/audit.js';
+import { OUTCOME_ICON as ICONS } from '#domain/notify/text.js';
 import type { Notifier } from '#domain/ports.js';
-
-const ICONS: Record<AuditRecord['outcome'], string> = {
-  acted: '✅',
-  'would-act': '🧪',
-  skipped: '⏭️',
-  failed: '❌',
-  resolved: '🟢',
-  rejected: '🚫',
-};
 
 /** One readable line per decision on a stream (stderr by default); the local stack's stand-in for Slack. */
 export class ConsoleNotifier implements Notifier {

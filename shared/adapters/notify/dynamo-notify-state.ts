@@ -11,7 +11,17 @@ import { DynamoTicketState } from './dynamo-ticket-state.js';
 
 export { NOTIFY_CLAIM_STALE_SECONDS, NOTIFY_TTL_SECONDS } from './dynamo-notify-items.js';
 
-const OUTCOMES: readonly Outcome[] = ['acted', 'would-act', 'skipped', 'failed', 'resolved', 'rejected'];
+const OUTCOMES: readonly Outcome[] = [
+  'acted',
+  'would-act',
+  'skipped',
+  'failed',
+  'resolved',
+  'rejected',
+  'recovered',
+  'not-recovered',
+  'inconclusive',
+];
 const threadKey = (group: string) => ({ pk: `NOTIFY#${group}`, sk: 'SLACK' });
 
 /**

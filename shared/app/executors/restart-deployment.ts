@@ -6,6 +6,7 @@ import {
 } from '#domain/actions/restart/restart-patch.js';
 import { STRATEGIC_MERGE_PATCH } from '#domain/actions/rollback/objects.js';
 import type { WorkloadPatch } from '#domain/cluster/port.js';
+import { gitopsGate } from './gitops.js';
 import { loadDeployment } from './resolve-workload.js';
 import { ExecutionCode, type ExecutionContext, type ExecutionResult } from './result.js';
 
@@ -35,16 +36,19 @@ export const executeRestartDeployment = async (
     const reason = `${subject} not restarted: ${RESTARTED_THIS_SECOND}`;
     return { outcome: 'skipped', code: ExecutionCode.AlreadyAtTarget, reason, details };
   }
+  const ref = { group: 'apps', kind: 'Deployment', namespace, name, metadata: deployment.metadata };
+  const gate = await gitopsGate(ref, plan.gitops, subject, 'restart', ctx.policy, ctx);
+  if (!gate.proceed) return { ...gate.result, details: { ...details, ...gate.result.details } };
   const patch: WorkloadPatch = { contentType: STRATEGIC_MERGE_PATCH, body };
   const sent = await ctx.cluster.patchWorkload('Deployment', namespace, name, patch, ctx.signal);
   if (sent === 'gone') {
     const reason = `${subject} disappeared before the restart`;
-    return { outcome: 'skipped', code: ExecutionCode.TargetGone, reason, details };
+    return gate.finish({ outcome: 'skipped', code: ExecutionCode.TargetGone, reason, details });
   }
-  return {
+  return gate.finish({
     outcome: 'acted',
     code: 'restartDeployment',
     reason: `restarted ${subject}: a new rollout replaces its pods (${RESTARTED_AT_ANNOTATION}=${restartedAt})`,
     details: { ...details, deployment: name, restartedAt },
-  };
+  });
 };

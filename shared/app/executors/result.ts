@@ -11,6 +11,8 @@ export interface ExecutionContext {
   cluster: Cluster;
   now: () => Date;
   signal?: AbortSignal | undefined;
+  /** The deciding policy, for marks remedy leaves on objects (a suspended GitOps sync says who did it). */
+  policy?: string | undefined;
 }
 
 /**

@@ -3,6 +3,7 @@ import type { Plan } from '#domain/actions/plan.js';
 import { JSON_PATCH } from '#domain/actions/rollback/objects.js';
 import { planDeploymentRollback } from '#domain/actions/rollback/plan-rollback.js';
 import type { WorkloadPatch } from '#domain/cluster/port.js';
+import { gitopsGate } from './gitops.js';
 import { loadDeployment } from './resolve-workload.js';
 import { ExecutionCode, type ExecutionContext, type ExecutionResult, imageList } from './result.js';
 
@@ -54,15 +55,18 @@ export const executeRollbackDeployment = async (
     case 'patch':
       break;
   }
+  const ref = { group: 'apps', kind: 'Deployment', namespace, name, metadata: deployment.metadata };
+  const gate = await gitopsGate(ref, plan.gitops, subject, 'roll back', ctx.policy, ctx);
+  if (!gate.proceed) return { ...gate.result, details: { ...details, ...gate.result.details } };
   const patch: WorkloadPatch = { contentType: JSON_PATCH, body: decision.patch };
   const sent = await ctx.cluster.patchWorkload('Deployment', namespace, name, patch, ctx.signal);
   if (sent === 'gone') {
     const reason = `${subject} disappeared before the rollback`;
-    return { outcome: 'skipped', code: ExecutionCode.TargetGone, reason, details };
+    return gate.finish({ outcome: 'skipped', code: ExecutionCode.TargetGone, reason, details });
   }
   const from = `revision ${decision.fromRevision} (${imageList(decision.fromImages)})`;
   const to = `revision ${decision.toRevision} (${imageList(decision.toImages)})`;
-  return {
+  return gate.finish({
     outcome: 'acted',
     code: 'rollbackDeployment',
     reason: `rolled back ${subject} from ${from} to ${to}`,
@@ -74,5 +78,5 @@ export const executeRollbackDeployment = async (
       fromImages: imageList(decision.fromImages),
       toImages: imageList(decision.toImages),
     },
-  };
+  });
 };

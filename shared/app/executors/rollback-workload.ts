@@ -1,6 +1,7 @@
 import type { Plan } from '#domain/actions/plan.js';
 import { planControllerRevisionRollback } from '#domain/actions/rollback/controller-revisions.js';
 import { imagesOf, templateOfRevisionData } from '#domain/actions/rollback/objects.js';
+import { gitopsGate } from './gitops.js';
 import { resolveWorkload } from './resolve-workload.js';
 import { ExecutionCode, type ExecutionContext, type ExecutionResult, imageList, located } from './result.js';
 
@@ -34,15 +35,18 @@ export const executeRollbackWorkload = async (
     const reason = `cannot roll back ${subject}: ${decision.reason}`;
     return { outcome: 'failed', code: ExecutionCode.Refused, reason, details };
   }
+  const ref = { group: 'apps', kind: plan.kind, namespace, name: owner.name, metadata: workload.metadata };
+  const gate = await gitopsGate(ref, plan.gitops, subject, 'roll back', ctx.policy, ctx);
+  if (!gate.proceed) return { ...gate.result, details: { ...details, ...gate.result.details } };
   const patch = { contentType: decision.patchType, body: decision.body };
   const sent = await ctx.cluster.patchWorkload(plan.kind, namespace, owner.name, patch, ctx.signal);
   if (sent === 'gone') {
     const reason = `${subject} disappeared before the rollback`;
-    return { outcome: 'skipped', code: ExecutionCode.TargetGone, reason, details };
+    return gate.finish({ outcome: 'skipped', code: ExecutionCode.TargetGone, reason, details });
   }
   const fromImages = imageList(imagesOf(workload.spec.template));
   const toImages = imageList(imagesOf(templateOfRevisionData(decision.body)));
-  return {
+  return gate.finish({
     outcome: 'acted',
     code: 'rollbackWorkload',
     reason: `rolled back ${subject} from revision ${decision.fromRevision} (${fromImages}) to revision ${decision.toRevision} (${toImages})`,
@@ -54,5 +58,5 @@ export const executeRollbackWorkload = async (
       fromImages,
       toImages,
     },
-  };
+  });
 };

@@ -4,16 +4,23 @@ import { formatProblem, readPolicySources, validatePolicySet } from '../policy-f
 import { failed, type TableDeps, withTable } from '../table-session.js';
 import { resolveTableTarget, TABLE_OPTIONS, TABLE_OPTIONS_USAGE, tableFlags } from '../table-target.js';
 
-export const POLICIES_USAGE = `usage: remedy policies <subcommand> [options]
+export const POLICIES_USAGE = `usage: remedy policy <subcommand> [options]      (\`remedy policies\` is the same)
 
 subcommands:
   validate <dir|file...>                     check a policy set (schema, unique names, priority ties);
                                              reads files only, never AWS
-  apply <dir|file...> [--dry-run] [--prune]  validate the whole set, then write it; prints each change
+  apply <dir|file...> [--dry-run] [--prune]  validate the whole set, show what changes (a diff for updated
+        [--yes]                              policies), ask, then write; prints each change
   list                                       the stored policies, invalid records flagged
+  get <name>                                 a stored policy as YAML (--output json: as JSON)
+  delete <name> [--yes]                      remove a stored policy, after confirmation
+  explain --alert FILE [--policies PATH...]  which policy an alert (an Alertmanager notification or one alert,
+                                             JSON) matches and which lost, the target, what remedy would do
+                                             and which guardrail would stop it now (reads, never writes)
 
   --dry-run   apply: compare and report, write nothing
   --prune     apply: also remove stored policies that are not in the set
+  --yes, -y   apply, delete: do not ask (scripts); without a terminal, --yes is required
 
 ${TABLE_OPTIONS_USAGE}
 `;
@@ -23,7 +30,7 @@ export function policiesCommand(deps: TableDeps = {}): CliCommand {
   return {
     async run(args, io) {
       const [sub, ...rest] = args;
-      if (sub === undefined) throw new UsageError('missing policies subcommand', POLICIES_USAGE);
+      if (sub === undefined) throw new UsageError('missing policy subcommand', POLICIES_USAGE);
       if (sub === '-h' || sub === '--help') {
         io.stdout(POLICIES_USAGE);
         return EXIT.ok;
@@ -32,7 +39,14 @@ export function policiesCommand(deps: TableDeps = {}): CliCommand {
       // Only apply and list reach DynamoDB: their modules (and the AWS SDK) load when they run.
       if (sub === 'apply') return (await import('../policies-apply.js')).applyPolicies(rest, io, deps);
       if (sub === 'list') return list(rest, io, deps);
-      throw new UsageError(`unknown policies subcommand ${JSON.stringify(sub)}`, POLICIES_USAGE);
+      if (sub === 'get' || sub === 'delete')
+        return (await import('../policy-get-delete.js'))[sub === 'get' ? 'getPolicy' : 'deletePolicy'](
+          rest,
+          io,
+          deps,
+        );
+      if (sub === 'explain') return (await import('../policy-explain.js')).explainCommand(rest, io, deps);
+      throw new UsageError(`unknown policy subcommand ${JSON.stringify(sub)}`, POLICIES_USAGE);
     },
   };
 }

@@ -1,12 +1,22 @@
 import { z } from 'zod';
 import type { ObjectKind, Target } from '../target/target.js';
 import { deletePodAction, planDeletePod } from './delete-pod.js';
+import { deleteSeriesAction, planDeleteSeries } from './delete-series.js';
 import { evictPodAction, planEvictPod } from './evict-pod.js';
 import { notifyOnlyAction, planNotifyOnly } from './notify-only.js';
 import type { Plan } from './plan.js';
 import { planRestartDeployment, restartDeploymentAction } from './restart-deployment.js';
 import { planRollbackDeployment, rollbackDeploymentAction } from './rollback-deployment.js';
 import { planRollbackWorkload, rollbackWorkloadAction } from './rollback-workload.js';
+import {
+  invokeFunctionAction,
+  planInvokeFunction,
+  planStartAutomation,
+  planStartExecution,
+  startAutomationAction,
+  startExecutionAction,
+  userActionKinds,
+} from './user/user-actions.js';
 
 /**
  * The action registry. A policy's `action` is validated against this union, so an unknown action or a bad
@@ -19,6 +29,10 @@ export const actionSchema = z.discriminatedUnion('type', [
   restartDeploymentAction,
   rollbackWorkloadAction,
   notifyOnlyAction,
+  startAutomationAction,
+  startExecutionAction,
+  invokeFunctionAction,
+  deleteSeriesAction,
 ]);
 export type Action = z.infer<typeof actionSchema>;
 
@@ -38,6 +52,12 @@ export const targetKindOf = (action: Action): readonly ObjectKind[] => {
       return [action.kind, 'Pod'];
     case 'notifyOnly':
       return [action.kind];
+    case 'startAutomation':
+    case 'startExecution':
+    case 'invokeFunction':
+      return userActionKinds(action.kind);
+    case 'deleteSeries':
+      return ['StatefulSet', 'Deployment', 'Pod'];
   }
 };
 
@@ -51,10 +71,18 @@ export const planAction = (action: Action, target: Target): Plan => {
     case 'rollbackDeployment':
       return planRollbackDeployment(target, action);
     case 'restartDeployment':
-      return planRestartDeployment(target);
+      return planRestartDeployment(target, action);
     case 'rollbackWorkload':
       return planRollbackWorkload(target, action);
     case 'notifyOnly':
       return planNotifyOnly(target);
+    case 'startAutomation':
+      return planStartAutomation(target, action);
+    case 'startExecution':
+      return planStartExecution(target, action);
+    case 'invokeFunction':
+      return planInvokeFunction(target, action);
+    case 'deleteSeries':
+      return planDeleteSeries(target, action);
   }
 };

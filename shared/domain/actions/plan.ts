@@ -1,3 +1,4 @@
+import type { GitOpsChoice } from '../gitops/detect.js';
 import type { ObjectKind, Target } from '../target/target.js';
 import { formatDuration } from './duration.js';
 
@@ -11,12 +12,39 @@ export type Plan =
       /** 0: the previous revision. */
       toRevision: number;
       onlyIfRevisionYoungerThanSeconds?: number;
+      /** What to do when Argo CD or Flux manages the Deployment; unset: notifyOnly. */
+      gitops?: GitOpsChoice;
     }
-  | { action: 'restartDeployment'; target: Target }
-  | { action: 'rollbackWorkload'; target: Target; kind: 'StatefulSet' | 'DaemonSet'; toRevision: number }
-  | { action: 'notifyOnly'; target: Target };
+  | { action: 'restartDeployment'; target: Target; gitops?: GitOpsChoice }
+  | {
+      action: 'rollbackWorkload';
+      target: Target;
+      kind: 'StatefulSet' | 'DaemonSet';
+      toRevision: number;
+      gitops?: GitOpsChoice;
+    }
+  | { action: 'notifyOnly'; target: Target }
+  | {
+      action: 'startAutomation';
+      target: Target;
+      documentName: string;
+      documentVersion?: string;
+      /** Templates, rendered from the alert when the action runs. */
+      parameters: Record<string, string>;
+    }
+  | { action: 'startExecution'; target: Target; stateMachineArn: string }
+  | { action: 'invokeFunction'; target: Target; functionName: string; qualifier?: string }
+  | {
+      action: 'deleteSeries';
+      /** The Prometheus workload: its cluster says which Prometheus to ask. */
+      target: Target;
+      matchers: string[];
+      cleanTombstones: boolean;
+      olderThanSeconds?: number;
+    };
 
 const where = (target: Target): string => `${target.namespace}/${target.name} in cluster ${target.cluster}`;
+const about = (target: Target): string => `${target.kind.toLowerCase()} ${where(target)}`;
 
 /** `deployment demo/web in cluster sandbox`, or `the deployment running pod …` when found from a pod. */
 const describeWorkload = (kind: ObjectKind, target: Target): string =>
@@ -53,5 +81,20 @@ export const describePlan = (plan: Plan): string => {
       return `roll back ${describeWorkload(plan.kind, plan.target)} to ${revisionText(plan.toRevision)}`;
     case 'notifyOnly':
       return `notify only about ${plan.target.kind.toLowerCase()} ${where(plan.target)}`;
+    case 'startAutomation': {
+      const version = plan.documentVersion === undefined ? '' : ` (version ${plan.documentVersion})`;
+      return `start SSM Automation runbook ${plan.documentName}${version} for ${about(plan.target)}`;
+    }
+    case 'startExecution':
+      return `start Step Functions state machine ${plan.stateMachineArn} for ${about(plan.target)}`;
+    case 'invokeFunction': {
+      const qualifier = plan.qualifier === undefined ? '' : `:${plan.qualifier}`;
+      return `invoke Lambda function ${plan.functionName}${qualifier} asynchronously for ${about(plan.target)}`;
+    }
+    case 'deleteSeries': {
+      const older = plan.olderThanSeconds === undefined ? '' : ` older than ${formatDuration(plan.olderThanSeconds)}`;
+      const clean = plan.cleanTombstones ? ', then clean tombstones' : '';
+      return `delete the series ${plan.matchers.join(', ')}${older} from the Prometheus of cluster ${plan.target.cluster} (${about(plan.target)})${clean}`;
+    }
   }
 };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { gitopsChoiceSchema } from '../gitops/detect.js';
 import type { Target } from '../target/target.js';
 import { durationSchema } from './duration.js';
 import type { Plan } from './plan.js';
@@ -18,6 +19,8 @@ export const rollbackDeploymentAction = z
     onlyIfRevisionYoungerThan: durationSchema
       .refine((seconds) => seconds > 0, 'must be longer than 0s (0s would never roll back)')
       .optional(),
+    /** When Argo CD or Flux manages the Deployment; unset: notifyOnly (see gitops/detect.ts). */
+    gitops: gitopsChoiceSchema.optional(),
   })
   .strict();
 export type RollbackDeploymentAction = z.infer<typeof rollbackDeploymentAction>;
@@ -29,4 +32,5 @@ export const planRollbackDeployment = (target: Target, params: RollbackDeploymen
   ...(params.onlyIfRevisionYoungerThan === undefined
     ? {}
     : { onlyIfRevisionYoungerThanSeconds: params.onlyIfRevisionYoungerThan }),
+  ...(params.gitops === undefined ? {} : { gitops: params.gitops }),
 });

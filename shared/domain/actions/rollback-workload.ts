@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { gitopsChoiceSchema } from '../gitops/detect.js';
 import type { Target } from '../target/target.js';
 import type { Plan } from './plan.js';
 import { revisionSchema } from './rollback-deployment.js';
@@ -12,7 +13,12 @@ export type RevisionedKind = (typeof REVISIONED_KINDS)[number];
  * running the alert's pod): the chosen ControllerRevision's recorded patch is applied back.
  */
 export const rollbackWorkloadAction = z
-  .object({ type: z.literal('rollbackWorkload'), kind: z.enum(REVISIONED_KINDS), toRevision: revisionSchema })
+  .object({
+    type: z.literal('rollbackWorkload'),
+    kind: z.enum(REVISIONED_KINDS),
+    toRevision: revisionSchema,
+    gitops: gitopsChoiceSchema.optional(),
+  })
   .strict();
 export type RollbackWorkloadAction = z.infer<typeof rollbackWorkloadAction>;
 
@@ -21,4 +27,5 @@ export const planRollbackWorkload = (target: Target, params: RollbackWorkloadAct
   target,
   kind: params.kind,
   toRevision: params.toRevision,
+  ...(params.gitops === undefined ? {} : { gitops: params.gitops }),
 });

@@ -35,6 +35,21 @@ export type EvictionResult =
 
 export type WorkloadKind = 'Deployment' | 'StatefulSet' | 'DaemonSet';
 
+/** An Argo CD Application or a Flux Kustomization/HelmRelease: where to find it in the API. */
+export interface GitOpsRef {
+  group: string;
+  version: string;
+  resource: string;
+  namespace: string;
+  name: string;
+}
+
+/** The parts of a GitOps object remedy reads. */
+export interface GitOpsObject {
+  metadata: ObjectMeta & { resourceVersion?: string };
+  spec?: unknown;
+}
+
 /** A patch and its content type: kubectl's JSON patch for a Deployment undo, strategic merge otherwise. */
 export interface WorkloadPatch {
   contentType: typeof JSON_PATCH | typeof STRATEGIC_MERGE_PATCH;
@@ -89,4 +104,8 @@ export interface Cluster {
     patch: WorkloadPatch,
     signal?: AbortSignal,
   ): Promise<'patched' | 'gone'>;
+  /** Reads an Argo CD Application or Flux object; undefined when it (or its API) does not exist. */
+  getGitOpsObject(ref: GitOpsRef, signal?: AbortSignal): Promise<GitOpsObject | undefined>;
+  /** JSON-merge-patches it; 'gone' when it no longer exists. */
+  patchGitOpsObject(ref: GitOpsRef, patch: unknown, signal?: AbortSignal): Promise<'patched' | 'gone'>;
 }

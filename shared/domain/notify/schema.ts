@@ -1,7 +1,17 @@
 import { z } from 'zod';
 
 /** Outcomes a template may single out (for example: mention on-call only when an action failed). */
-const outcome = z.enum(['acted', 'would-act', 'skipped', 'failed', 'resolved', 'rejected']);
+const outcome = z.enum([
+  'acted',
+  'would-act',
+  'skipped',
+  'failed',
+  'resolved',
+  'rejected',
+  'recovered',
+  'not-recovered',
+  'inconclusive',
+]);
 
 /** Placeholders a Slack template may use; anything else is refused when the policy is applied. */
 export const TEMPLATE_PLACEHOLDER = /\{\{\s*([a-zA-Z_][a-zA-Z0-9_.]*)\s*\}\}/g;
@@ -49,6 +59,11 @@ export const slackTemplateSchema = z
   .strict();
 
 const ticketWhen = z.enum(['always', 'onFailure', 'onNotRecovered']);
+/** `failed` and `notRecovered` read as the outcomes they name (DESIGN's `when: [failed, notRecovered]`). */
+const TICKET_WHEN_ALIAS = { failed: 'onFailure', notRecovered: 'onNotRecovered' } as const;
+const ticketWhenInput = z
+  .enum(['always', 'onFailure', 'onNotRecovered', 'failed', 'notRecovered'])
+  .transform((w) => (w === 'failed' || w === 'notRecovered' ? TICKET_WHEN_ALIAS[w] : w));
 
 export const notifySchema = z
   .object({
@@ -71,7 +86,7 @@ export const notifySchema = z
           })
           .strict(),
         when: z
-          .union([ticketWhen, z.array(ticketWhen).min(1)])
+          .union([ticketWhenInput, z.array(ticketWhenInput).min(1)])
           .default(['onFailure'])
           .transform((w) => (Array.isArray(w) ? w : [w])),
       })

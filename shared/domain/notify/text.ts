@@ -13,6 +13,9 @@ export const OUTCOME_ICON: Record<Outcome, string> = {
   failed: '❌',
   resolved: '🟢',
   rejected: '🚫',
+  recovered: '💚',
+  'not-recovered': '🔁',
+  inconclusive: '❔',
 };
 
 export const OUTCOME_LABEL: Record<Outcome, string> = {
@@ -22,6 +25,9 @@ export const OUTCOME_LABEL: Record<Outcome, string> = {
   failed: 'FAILED',
   resolved: 'RESOLVED',
   rejected: 'REJECTED',
+  recovered: 'RECOVERED',
+  'not-recovered': 'NOT RECOVERED',
+  inconclusive: 'INCONCLUSIVE',
 };
 
 /** Slack mrkdwn control characters (`&`, `<`, `>`) escaped, so alert text can never mention or link. */

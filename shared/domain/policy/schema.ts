@@ -2,10 +2,13 @@ import { z } from 'zod';
 import { actionSchema } from '../actions/catalog.js';
 import { durationSchema } from '../actions/duration.js';
 import { MAX_ALERTNAME_LENGTH } from '../alert/schema.js';
+import { checkSchema } from '../analysis/check.js';
 import { budgetSchema } from '../guardrails/budget.js';
 import { notifySchema } from '../notify/schema.js';
 import { invalidNamespace } from '../target/names.js';
 import { targetSpecSchema } from '../target/target.js';
+import { verifyFitsPolicy } from '../verify/fits-policy.js';
+import { verifySchema } from '../verify/schema.js';
 import { type Matcher, parseMatcher } from './matchers.js';
 
 /** Defaults an SRE can live with when a policy says nothing: act at most every 10 minutes on one target. */
@@ -37,6 +40,12 @@ export const policySchema = z
       .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be lowercase letters, digits and "-"')
       .max(63),
     description: z.string().max(1024).optional(),
+    // The team that owns the policy: routes its Slack messages and tickets (platform layer `teams`).
+    owner: z
+      .string()
+      .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a team name: lowercase letters, digits and "-"')
+      .max(63)
+      .optional(),
     match: z
       .object({
         alertname: z
@@ -70,8 +79,13 @@ export const policySchema = z
       .prefault({}),
     // Where and how humans hear about this policy's decisions (Slack thread, ticket, Grafana annotation).
     notify: notifySchema.optional(),
+    // Before acting, ask Prometheus whether the alert's condition still holds (see shared/domain/analysis/check.ts).
+    analysis: checkSchema.optional(),
+    // After acting, check that it helped (see shared/domain/verify/schema.ts).
+    verify: verifySchema.optional(),
   })
-  .strict();
+  .strict()
+  .superRefine(verifyFitsPolicy);
 
 /** The policy as written (YAML/JSON): matchers are strings. */
 export type PolicyInput = z.input<typeof policySchema>;

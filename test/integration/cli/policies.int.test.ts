@@ -43,7 +43,7 @@ describe('remedy policies against DynamoDB Local', () => {
 
   it('applies infra/policies: a created line per policy, and list (and the function) see them', async () => {
     // Act
-    const apply = await run('policies', 'apply', POLICY_DIR, '--local');
+    const apply = await run('policies', 'apply', POLICY_DIR, '--local', '--yes');
     const list = await run('policies', 'list', '--local');
 
     // Assess
@@ -65,7 +65,7 @@ describe('remedy policies against DynamoDB Local', () => {
     const before = await items();
 
     // Act
-    const apply = await run('policies', 'apply', POLICY_DIR, '--local', '--output', 'json');
+    const apply = await run('policies', 'apply', POLICY_DIR, '--local', '--output', 'json', '--yes');
 
     // Assess
     expect(apply.code).toBe(0);
@@ -97,8 +97,8 @@ describe('remedy policies against DynamoDB Local', () => {
     const subset = await subsetWith(local.dir, 'prune', (text) => text);
 
     // Act
-    const kept = await run('policies', 'apply', subset, '--local');
-    const pruned = await run('policies', 'apply', subset, '--local', '--prune');
+    const kept = await run('policies', 'apply', subset, '--local', '--yes');
+    const pruned = await run('policies', 'apply', subset, '--local', '--prune', '--yes');
 
     // Assess
     expect(kept.code).toBe(0);
@@ -138,7 +138,7 @@ describe('remedy policies against DynamoDB Local', () => {
     // Act
     const list = await run('policies', 'list', '--local');
     const json = await listed();
-    const pruned = await run('policies', 'apply', subset, '--local', '--prune');
+    const pruned = await run('policies', 'apply', subset, '--local', '--prune', '--yes');
 
     // Assess
     expect(list.code).toBe(0);

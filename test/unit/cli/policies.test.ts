@@ -120,8 +120,8 @@ describe('remedy policies validate', () => {
 
 describe('remedy policies: command lines that cannot run', () => {
   it.each([
-    ['no subcommand', ['policies'], /missing policies subcommand/],
-    ['an unknown subcommand', ['policies', 'sync'], /unknown policies subcommand "sync"/],
+    ['no subcommand', ['policies'], /missing policy subcommand/],
+    ['an unknown subcommand', ['policies', 'sync'], /unknown policy subcommand "sync"/],
     ['validate without a path', ['policies', 'validate'], /name at least one policy folder or file/],
     ['apply without a path', ['policies', 'apply', '--local'], /name at least one policy folder or file/],
     ['an unknown flag', ['policies', 'apply', POLICY_DIR, '--force'], /Unknown option '--force'/],
@@ -154,7 +154,7 @@ describe('remedy policies: command lines that cannot run', () => {
     expect(run.code).toBe(2);
     expect(run.stdout).toBe('');
     expect(run.stderr).toMatch(message);
-    expect(run.stderr).toContain('usage: remedy policies <subcommand>');
+    expect(run.stderr).toContain('usage: remedy policy <subcommand>');
   });
 
   it('prints help on stdout with exit 0, and lists the command in remedy --help', async () => {
@@ -165,7 +165,8 @@ describe('remedy policies: command lines that cannot run', () => {
     // Assess
     expect(help).toMatchObject({ code: 0, stderr: '' });
     expect(help.stdout).toContain('apply <dir|file...> [--dry-run] [--prune]');
-    expect(top.stdout).toMatch(/\n {2}policies +policy files/);
+    expect(top.stdout).toMatch(/\n {2}policy +policy files/);
+    expect(top.stdout).toMatch(/\n {2}policies +the same as `policy`/);
   });
 });
 
@@ -195,7 +196,7 @@ describe('remedy policies apply and list (in-memory table)', () => {
     const table = memoryTable();
 
     // Act
-    const apply = await remedy(['policies', 'apply', CRASH_LOOP, NOT_READY], {
+    const apply = await remedy(['policies', 'apply', CRASH_LOOP, NOT_READY, '--yes'], {
       env: TABLE_ENV,
       deps: table.deps,
     });
@@ -205,6 +206,8 @@ describe('remedy policies apply and list (in-memory table)', () => {
     expect(apply).toEqual({
       code: 0,
       stdout: [
+        `would create restart-crashlooping-pod [KubePodCrashLooping] ${CRASH_LOOP}`,
+        `would create notify-pod-not-ready [KubePodNotReady] ${NOT_READY}`,
         `created restart-crashlooping-pod [KubePodCrashLooping] ${CRASH_LOOP}`,
         `created notify-pod-not-ready [KubePodNotReady] ${NOT_READY}`,
         '2 created in remedy-policies-unit',

@@ -3,14 +3,19 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
   DynamoDBDocumentClient,
+  GetCommand,
   PutCommand,
   QueryCommand,
   ScanCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { vi } from 'vitest';
+import { auditCommand } from '../../../shared/cli/commands/audit.js';
 import { clustersCommand } from '../../../shared/cli/commands/clusters.js';
 import { controlCommand } from '../../../shared/cli/commands/control.js';
+import { type EksDeps, eksCommand } from '../../../shared/cli/commands/eks.js';
+import { type FireDeps, fireCommand } from '../../../shared/cli/commands/fire.js';
 import { policiesCommand } from '../../../shared/cli/commands/policies.js';
+import { replayCommand } from '../../../shared/cli/commands/replay.js';
 import type { CliIo } from '../../../shared/cli/io.js';
 import { runCli } from '../../../shared/cli/main.js';
 import type { TableDeps } from '../../../shared/cli/table-session.js';
@@ -23,13 +28,22 @@ export interface Run {
   stderr: string;
 }
 
+export interface RemedyOptions {
+  env?: Record<string, string>;
+  deps?: TableDeps;
+  fire?: FireDeps;
+  eks?: EksDeps;
+  /** The CLI's clock; default the fixed NOW (tests against the local stack pass real time). */
+  now?: () => Date;
+  /** A terminal that answers each question with the next of these (none: not interactive). */
+  answers?: string[];
+}
+
 /** `remedy <argv>` with the table commands built from `deps` (default: fail if a table is opened). */
-export async function remedy(
-  argv: string[],
-  options: { env?: Record<string, string>; deps?: TableDeps } = {},
-) {
+export async function remedy(argv: string[], options: RemedyOptions = {}) {
   let stdout = '';
   let stderr = '';
+  const answers = options.answers === undefined ? undefined : [...options.answers];
   const io: CliIo = {
     env: options.env ?? {},
     stdout: (t) => {
@@ -38,7 +52,18 @@ export async function remedy(
     stderr: (t) => {
       stderr += t;
     },
-    now: () => NOW,
+    now: options.now ?? (() => NOW),
+    interactive: answers !== undefined,
+    ...(answers === undefined
+      ? {}
+      : {
+          ask: async (question: string) => {
+            stderr += question;
+            const answer = answers.shift();
+            if (answer === undefined) throw new Error(`unexpected question: ${question}`);
+            return answer;
+          },
+        }),
   };
   const deps: TableDeps = options.deps ?? {
     open: async () => {
@@ -46,8 +71,14 @@ export async function remedy(
     },
   };
   const code = await runCli(argv, io, {
+    policy: async () => policiesCommand(deps),
     policies: async () => policiesCommand(deps),
+    cluster: async () => clustersCommand(deps),
     clusters: async () => clustersCommand(deps),
+    audit: async () => auditCommand(deps),
+    replay: async () => replayCommand(deps),
+    fire: async () => fireCommand(options.fire ?? {}),
+    eks: async () => eksCommand(options.eks ?? {}),
     pause: async () => controlCommand('pause', deps),
     resume: async () => controlCommand('resume', deps),
     status: async () => controlCommand('status', deps),
@@ -79,6 +110,11 @@ export function memoryTable(initial: Item[] = []) {
     if (command instanceof QueryCommand) {
       const pk = command.input.ExpressionAttributeValues?.[':pk'];
       return { Items: [...items.values()].filter((i) => i.pk === pk) };
+    }
+    if (command instanceof GetCommand) {
+      const key = command.input.Key as { pk: string; sk: string };
+      const item = items.get(`${key.pk}|${key.sk}`);
+      return item === undefined ? {} : { Item: structuredClone(item) };
     }
     if (command instanceof PutCommand) {
       const item = command.input.Item as Item;

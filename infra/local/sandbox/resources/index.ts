@@ -3,6 +3,7 @@
 import type { ResourceDef } from '../types.js';
 import { controllerrevisions, daemonsets, deployments, replicasets, statefulsets } from './apps.js';
 import { events, namespaces, pods } from './core.js';
+import { applications, helmreleases, kustomizations } from './gitops.js';
 import { poddisruptionbudgets } from './policy.js';
 
 export const RESOURCES: ResourceDef[] = [
@@ -15,6 +16,9 @@ export const RESOURCES: ResourceDef[] = [
   daemonsets,
   controllerrevisions,
   poddisruptionbudgets,
+  applications,
+  kustomizations,
+  helmreleases,
 ];
 
 /** `v1` or `apps/v1`. */

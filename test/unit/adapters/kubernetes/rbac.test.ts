@@ -24,7 +24,7 @@ const granted = (): string[] => {
 /** The RBAC permission one request needs, read from its method and path as the API server does. */
 const permission = (method: string, path: string): string => {
   const url = new URL(path, 'https://k8s');
-  const m = /^\/(?:api\/v1|apis\/([^/]+)\/v1)\/namespaces\/[^/]+\/([^/]+)(?:\/([^/]+)(?:\/([^/]+))?)?$/.exec(
+  const m = /^\/(?:api\/v1|apis\/([^/]+)\/v[0-9a-z]+)\/namespaces\/[^/]+\/([^/]+)(?:\/([^/]+)(?:\/([^/]+))?)?$/.exec(
     url.pathname,
   );
   if (!m) throw new Error(`unexpected path ${path}`);
@@ -71,6 +71,15 @@ const exercise = async (cluster: Cluster) => {
       contentType: 'application/strategic-merge-patch+json',
       body: {},
     });
+  }
+  for (const owner of [
+    { group: 'argoproj.io', version: 'v1alpha1', resource: 'applications' },
+    { group: 'kustomize.toolkit.fluxcd.io', version: 'v1', resource: 'kustomizations' },
+    { group: 'helm.toolkit.fluxcd.io', version: 'v2', resource: 'helmreleases' },
+  ]) {
+    const ref = { ...owner, namespace: 'gitops', name: 'shop' };
+    await cluster.getGitOpsObject(ref);
+    await cluster.patchGitOpsObject(ref, {});
   }
 };
 

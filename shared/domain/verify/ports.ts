@@ -1,0 +1,65 @@
+import type { AuditRecord, VerifyOutcome } from '../audit.js';
+import type { FollowupMessage } from './message.js';
+
+/** What remedy remembers about one action it took (ACTION#<episode>), until the followup gave its verdict. */
+export interface ActionFacts {
+  episode: string;
+  policy: string;
+  actedAt: string;
+  /** When Alertmanager said the alert resolved (endsAt), if it did. */
+  resolvedAt?: string;
+  verdict?: VerifyOutcome;
+}
+
+/** One action's line in a policy's effectiveness record (OUTCOMES#<policy>). */
+export interface OutcomeEntry {
+  policy: string;
+  episode: string;
+  actedAt: string;
+  target?: string;
+  /** Absent until the followup checked (or for policies without `verify`). */
+  outcome?: VerifyOutcome;
+  /** Seconds from the action to the alert's resolution, when it resolved. */
+  resolvedAfterSeconds?: number;
+  /** Seconds from the action to recovery: the resolution if known, else the check that found it recovered. */
+  secondsToRecovery?: number;
+  verifiedAt?: string;
+}
+
+/** Verification records, effectiveness and quarantine in the state table. */
+export interface VerificationStore {
+  /** Remembers an action (enforce mode, acted): for the followup, the resolve and `remedy stats`. */
+  actionTaken(a: { episode: string; policy: string; actedAt: string; target: string }): Promise<void>;
+  /** Notes the resolve of an acted-on episode; undefined when remedy did not act on it. */
+  resolution(episode: string, resolvedAt: string): Promise<(ActionFacts & { resolvedAt: string }) | undefined>;
+  action(episode: string): Promise<ActionFacts | undefined>;
+  /**
+   * Records the verdict and its audit record in one transaction; 'duplicate' when the episode already has one
+   * (a redelivered message), and then nothing is written.
+   */
+  recordVerdict(v: {
+    episode: string;
+    policy: string;
+    actedAt: string;
+    target: string;
+    verdict: VerifyOutcome;
+    at: string;
+    secondsToRecovery?: number;
+    audit: AuditRecord;
+  }): Promise<'recorded' | 'duplicate'>;
+  /** Not-recovered verdicts of a policy for actions taken at or after `since`. */
+  countNotRecovered(policy: string, since: string): Promise<number>;
+  /** When an operator last resumed the policy's breaker (a quarantine counts only what came after). */
+  resumedAt(policy: string): Promise<string | undefined>;
+  /** Opens the policy's breaker as a quarantine; false when it was already open (someone else said so). */
+  quarantine(policy: string, reason: string, now: Date): Promise<boolean>;
+  /** A policy's entries for actions taken in [since, until). */
+  entries(policy: string, since: string, until?: string): Promise<OutcomeEntry[]>;
+  /** Policies that have acted at least once (the effectiveness index). */
+  policies(): Promise<string[]>;
+}
+
+/** Sends a followup message to be delivered after a delay (SQS DelaySeconds, at most 15 minutes). */
+export interface FollowupScheduler {
+  schedule(message: FollowupMessage, delaySeconds: number): Promise<void>;
+}
