@@ -9,6 +9,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoClusterRegistry } from '#adapters/dynamodb/cluster-registry.js';
 import { DynamoPolicyStore } from '#adapters/dynamodb/policy-store.js';
 import { validatePolicies } from '#app/apply-policies.js';
+import { LOCAL_ACTION_RESOURCES } from './aws/action-services.js';
 import { type AwsEndpoint, startAwsEndpoint } from './aws/aws-endpoint.js';
 import { createEksTokenAuthenticator } from './aws/eks-token-verifier.js';
 import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_REGION } from './aws/local-account.js';
@@ -17,6 +18,7 @@ import { type LocalIngest, startLocalIngest } from './function-url/local-ingest.
 import { readKubeconfig } from './kubeconfig.js';
 import type { OnFailureRecord } from './lambda/invoke-async.js';
 import { subscribeFunctions } from './lambda/subscribe-functions.js';
+import { type LocalQueues, startLocalQueues } from './queue/start-queues.js';
 import { loadPlatformFile, readPolicyFiles } from './policies.js';
 import { setUpLocalPrometheus } from './prometheus/stack-prometheus.js';
 import { type Sandbox, startSandbox } from './sandbox/index.js';
@@ -68,6 +70,8 @@ export interface LocalStackOptions {
   platformFile?: string;
   /** Waits before Lambda's async retries; default a few hundred ms (Lambda waits minutes). */
   retryDelaysMs?: readonly number[];
+  /** Factor on every policy's `verify.after` (default: REMEDY_VERIFY_DELAY_SCALE, else 1). */
+  verifyDelayScale?: number;
   log?: (line: string) => void;
 }
 
@@ -89,6 +93,8 @@ export interface LocalStack {
   ingest: LocalIngest;
   /** The Prometheus policy analysis queries (ours or PROMETHEUS_URL); undefined when none is installed. */
   prometheusUrl: string | undefined;
+  /** The local SQS endpoint with the followup queue (DelaySeconds, batches, redelivery). */
+  queues: LocalQueues;
   close(): Promise<void>;
 }
 
@@ -142,6 +148,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       'KUBE_TOKEN',
       'EKS_ENDPOINT_URL',
       'STS_ENDPOINT_URL',
+      'ACTIONS_ENDPOINT_URL',
     ]) {
       delete process.env[key];
     }
@@ -162,6 +169,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
         region: LOCAL_REGION,
         credentials: { ...LOCAL_CREDENTIALS },
         roles: [{ arn: SANDBOX_CROSS_ACCOUNT.roleArn }],
+        actions: LOCAL_ACTION_RESOURCES,
       });
       stops.push(aws.close);
       const lookup = aws.lookup;
@@ -179,7 +187,12 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       aws.addCluster({ name: SANDBOX_CLUSTER, endpoint: sandbox.url, caData: sandbox.caData });
       await registerClusters(dynamodbEndpoint, tables.policies);
       kubeconfig = sandbox.kubeconfigPath;
-      Object.assign(env, { EKS_ENDPOINT_URL: aws.url, STS_ENDPOINT_URL: aws.url });
+      // SSM Automation, Step Functions and Lambda for the user-defined actions: the same endpoint.
+      Object.assign(env, {
+        EKS_ENDPOINT_URL: aws.url,
+        STS_ENDPOINT_URL: aws.url,
+        ACTIONS_ENDPOINT_URL: aws.url,
+      });
       log(
         `sandbox Kubernetes API at ${sandbox.url} (namespace demo, deployment web), registered as EKS cluster "${SANDBOX_CLUSTER}"`,
       );
@@ -210,6 +223,15 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     log(
       `local Slack ${sinks.slack.url}, Jira ${sinks.jira.url}, Grafana ${sinks.grafana.url}, SSM ${sinks.ssm.url}`,
     );
+    // The followup queue (policy `verify`): its URL must be in the environment before the handlers load.
+    const queues = await startLocalQueues({
+      root: ROOT,
+      stateDir,
+      verifyDelayScale: options.verifyDelayScale,
+      log,
+    });
+    stops.push(queues.close);
+    Object.assign(env, queues.env);
     Object.assign(process.env, env);
 
     const wiring = await readSnsWiring(join(ROOT, 'serverless.yml'), { region: LOCAL_REGION });
@@ -231,6 +253,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
         log(`on-failure destination: ${record.responsePayload.errorMessage} (kept in ${deadLetterFile})`);
       },
     });
+    await queues.subscribe();
     const firstTopic = wiring[0]?.topicName;
     if (!firstTopic) throw new Error('serverless.yml subscribes no function to an SNS topic');
     const topicArn = sns.topicArn(firstTopic);
@@ -300,6 +323,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
             alertmanagerConfig: ingest.alertmanagerConfig,
           },
           ...(prometheus.localJson ? { prometheus: prometheus.localJson } : {}),
+          sqs: queues.localJson,
           mode: options.mode ?? 'enforce',
         },
         null,
@@ -320,6 +344,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       sinks,
       ingest,
       prometheusUrl: prometheus.url,
+      queues,
       close,
     };
   } catch (error) {

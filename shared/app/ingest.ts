@@ -23,6 +23,8 @@ export interface IngestResponse {
 export interface IngestDeps {
   /** The expected bearer token (SSM SecureString, cached while warm). */
   token: () => Promise<string>;
+  /** Re-reads the token early after a mismatch (a rotation); undefined when asked again too soon. */
+  refreshToken?: () => Promise<string | undefined>;
   /** Publishes one message to the alerts topic and returns its MessageId. */
   publish: (message: AlertsMessage) => Promise<string>;
   maxBodyBytes: number;
@@ -81,8 +83,22 @@ export const ingestWebhook = async (request: IngestRequest, deps: IngestDeps): P
     deps.logger.error('ingest: cannot read the bearer token parameter', { error: (error as Error).message });
     return json(503, { error: 'the endpoint cannot check tokens right now; try again' });
   }
+  let accepted = tokenMatches(presented, expected);
+  if (!accepted && deps.refreshToken) {
+    // Just rotated? The new value is in SSM before the cache expires; read it again (rate-limited).
+    try {
+      const fresh = await deps.refreshToken();
+      accepted = fresh !== undefined && tokenMatches(presented, fresh);
+    } catch (error) {
+      deps.metrics.count('IngestFailed', { reason: 'token-unavailable' });
+      deps.logger.error('ingest: cannot re-read the bearer token parameter', {
+        error: (error as Error).message,
+      });
+      return json(503, { error: 'the endpoint cannot check tokens right now; try again' });
+    }
+  }
   // One answer for every wrong token, however close: nothing to learn from trying.
-  if (!tokenMatches(presented, expected)) return refuse(403, 'forbidden', 'token not accepted');
+  if (!accepted) return refuse(403, 'forbidden', 'token not accepted');
 
   const contentType = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
   if (contentType !== '' && contentType !== 'application/json')

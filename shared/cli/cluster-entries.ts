@@ -12,6 +12,51 @@ export interface EntryFlags {
   readonly 'role-arn'?: string | undefined;
   readonly endpoint?: string | undefined;
   readonly description?: string | undefined;
+  readonly 'prometheus-url'?: string | undefined;
+  readonly 'prometheus-auth'?: string | undefined;
+  readonly 'prometheus-region'?: string | undefined;
+  readonly 'prometheus-username-parameter'?: string | undefined;
+  readonly 'prometheus-password-parameter'?: string | undefined;
+  readonly 'prometheus-token-parameter'?: string | undefined;
+}
+
+/** The flags that set the entry's `prometheus` (policy analysis/verify), and the field each one sets. */
+export const PROMETHEUS_FLAGS = {
+  'prometheus-url': 'endpoint',
+  'prometheus-auth': 'type',
+  'prometheus-region': 'region',
+  'prometheus-username-parameter': 'usernameParameter',
+  'prometheus-password-parameter': 'passwordParameter',
+  'prometheus-token-parameter': 'tokenParameter',
+} as const satisfies Partial<Record<keyof EntryFlags, string>>;
+type PrometheusFlag = keyof typeof PROMETHEUS_FLAGS;
+const PROMETHEUS_FLAG_OF: Readonly<Record<string, PrometheusFlag>> = Object.fromEntries(
+  Object.entries(PROMETHEUS_FLAGS).map(([flag, field]) => [field, flag as PrometheusFlag]),
+);
+
+/** The `prometheus` field from its flags, or undefined when none is given. */
+function prometheusFromFlags(flags: EntryFlags, usage: string): Record<string, unknown> | undefined {
+  const given = (Object.keys(PROMETHEUS_FLAGS) as PrometheusFlag[]).filter((f) => flags[f] !== undefined);
+  if (given.length === 0) return undefined;
+  const endpoint = flags['prometheus-url'];
+  if (endpoint === undefined)
+    throw new UsageError(`--prometheus-url required with ${given.map((f) => `--${f}`).join(', ')}`, usage);
+  const type = flags['prometheus-auth'] ?? 'none';
+  const pick = (...names: PrometheusFlag[]) =>
+    Object.fromEntries(
+      names.flatMap((f) => (flags[f] === undefined ? [] : [[PROMETHEUS_FLAGS[f], flags[f]]])),
+    );
+  const auth =
+    type === 'sigv4'
+      ? { type, ...pick('prometheus-region') }
+      : type === 'basic'
+        ? { type, ...pick('prometheus-username-parameter', 'prometheus-password-parameter') }
+        : type === 'bearer'
+          ? { type, ...pick('prometheus-token-parameter') }
+          : undefined;
+  if (type !== 'none' && auth === undefined)
+    throw new UsageError(`--prometheus-auth: must be none, sigv4, basic or bearer (got "${type}")`, usage);
+  return { endpoint, ...(auth ? { auth } : {}) };
 }
 
 /** Schema field → the flag that sets it, so a bad value is reported as the flag the operator typed. */
@@ -30,15 +75,23 @@ export function entryFromFlags(flags: EntryFlags, usage: string): ClusterEntry {
   if (missing.length > 0) {
     throw new UsageError(`${missing.map((f) => `--${f}`).join(', ')} required (or --file FILE)`, usage);
   }
-  const input = Object.fromEntries(
-    Object.entries(FLAG_OF).flatMap(([field, flag]) =>
-      flags[flag] === undefined ? [] : [[field, flags[flag]]],
+  const prometheus = prometheusFromFlags(flags, usage);
+  const input = {
+    ...Object.fromEntries(
+      Object.entries(FLAG_OF).flatMap(([field, flag]) =>
+        flags[flag] === undefined ? [] : [[field, flags[flag]]],
+      ),
     ),
-  );
+    ...(prometheus ? { prometheus } : {}),
+  };
   const parsed = clusterEntrySchema.safeParse(input);
   if (parsed.success) return parsed.data;
   const messages = parsed.error.issues.map((issue) => {
     const field = String(issue.path[0] ?? '');
+    if (field === 'prometheus') {
+      const flag = PROMETHEUS_FLAG_OF[String(issue.path.at(-1) ?? '')];
+      return flag === undefined ? formatIssues([issue]) : `--${flag}: ${issue.message}`;
+    }
     return `${FLAG_OF[field] === undefined ? formatIssues([issue]) : `--${FLAG_OF[field]}: ${issue.message}`}`;
   });
   throw new UsageError(messages.join('; '), usage);

@@ -1,6 +1,6 @@
 // `remedy clusters put`: one entry from flags, or a file of entries; all validated before the first write.
 import type { ClusterEntry } from '#domain/cluster/registry.js';
-import { entriesFromFile, entryFromFlags } from './cluster-entries.js';
+import { entriesFromFile, entryFromFlags, PROMETHEUS_FLAGS } from './cluster-entries.js';
 import { CLUSTERS_USAGE } from './commands/clusters.js';
 import { type CliIo, EXIT, parseCommandArgs, UsageError } from './io.js';
 import { canonicalJson, cell, outputFormat, plural, printJson } from './output.js';
@@ -8,7 +8,15 @@ import { formatProblem } from './policy-files.js';
 import { failed, quietObserve, type TableDeps, withTable } from './table-session.js';
 import { resolveTableTarget, TABLE_OPTIONS } from './table-target.js';
 
-const ENTRY_FLAGS = ['name', 'eks-cluster-name', 'region', 'role-arn', 'endpoint', 'description'] as const;
+const ENTRY_FLAGS = [
+  'name',
+  'eks-cluster-name',
+  'region',
+  'role-arn',
+  'endpoint',
+  'description',
+  ...(Object.keys(PROMETHEUS_FLAGS) as Array<keyof typeof PROMETHEUS_FLAGS>),
+] as const;
 const STRING = { type: 'string' } as const;
 
 type Change = 'created' | 'updated' | 'unchanged';
@@ -27,6 +35,13 @@ export async function putClusters(args: readonly string[], io: CliIo, deps: Tabl
         'role-arn': STRING,
         endpoint: STRING,
         description: STRING,
+        // The entry's Prometheus (policy analysis/verify): see cluster-entries.ts.
+        'prometheus-url': STRING,
+        'prometheus-auth': STRING,
+        'prometheus-region': STRING,
+        'prometheus-username-parameter': STRING,
+        'prometheus-password-parameter': STRING,
+        'prometheus-token-parameter': STRING,
         file: STRING,
         'table-region': STRING,
         'dynamodb-endpoint': STRING,

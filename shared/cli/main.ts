@@ -21,6 +21,7 @@ export const COMMANDS: Readonly<Record<string, () => Promise<CliCommand>>> = {
   resume: async () => (await import('./commands/control.js')).controlCommand('resume'),
   status: async () => (await import('./commands/control.js')).controlCommand('status'),
   breaker: async () => (await import('./commands/control.js')).controlCommand('breaker'),
+  stats: async () => (await import('./commands/stats.js')).statsCommand(),
 };
 
 /** One-line descriptions for `remedy --help`, kept here so help does not load every command. */
@@ -38,6 +39,7 @@ const SUMMARIES: Readonly<Record<string, string>> = {
   resume: 'lift the kill switch',
   status: 'whether remedy is paused',
   breaker: "a policy's circuit breaker: `breaker status|resume <policy>`",
+  stats: 'policy effectiveness: recovered / not recovered / inconclusive, median time to recovery',
 };
 
 const usage = () =>

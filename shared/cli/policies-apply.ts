@@ -2,7 +2,9 @@
 // first write, so a broken file never leaves the table half-applied.
 
 import { stringify } from 'yaml';
+import { readPlatform } from '#adapters/dynamodb/platform-store.js';
 import { DynamoPolicyStore } from '#adapters/dynamodb/policy-store.js';
+import { platformViolations } from '#app/apply-policies.js';
 import { POLICIES_USAGE } from './commands/policies.js';
 import { type CliIo, confirm, EXIT, parseCommandArgs, UsageError } from './io.js';
 import { cell, outputFormat, plural, printJson } from './output.js';
@@ -50,6 +52,26 @@ export async function applyPolicies(args: readonly string[], io: CliIo, deps: Ta
 
   return withTable(target, deps, async (doc) => {
     const stored = await readStoredPolicies(doc, target.table).catch(failed('read policies from', target));
+    // The stored platform layer, checked for the whole set before the first write (the store checks each put
+    // too, but a refusal there would leave the set half-applied).
+    const layer = await readPlatform(doc, target.table).catch(failed('read the platform layer from', target));
+    if (layer.state === 'invalid')
+      io.stderr(
+        `remedy: the platform layer in ${target.table} is invalid: policies are applied, but the function runs them in dry-run until \`remedy platform apply\` fixes it\n`,
+      );
+    const broken = platformViolations(
+      validation.policies,
+      layer.state === 'valid' ? layer.platform : undefined,
+    );
+    if (broken.length > 0) {
+      const problems = broken.map(({ origin, message }) => ({ file: origin, message }));
+      if (format === 'json') printJson(io, { applied: false, problems });
+      else io.stdout(problems.map((p) => `${formatProblem(p)}\n`).join(''));
+      io.stderr(
+        `remedy: ${plural(problems.length, 'problem')}: the set loosens the platform layer: nothing applied\n`,
+      );
+      return EXIT.runtime;
+    }
     const plan = planApply(validation.policies, stored, prune);
     if (plan.conflicts.length > 0) {
       const problems = plan.conflicts.map((message) => ({ file: target.table, message }));

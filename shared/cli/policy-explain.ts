@@ -208,6 +208,13 @@ export function renderExplanation(
       lines.push(`  ${path.padEnd(40)} ${JSON.stringify(valueAt(e.policy, path)) ?? '-'}  ← ${source}`);
     for (const a of context.adjusted ?? []) lines.push(`  platform: ${cell(a)}`);
   }
+  // The function asks Prometheus before it reserves anything; explain never queries, so it says so.
+  const analysis = (e.policy as { analysis?: { query?: unknown; condition?: unknown } } | undefined)
+    ?.analysis;
+  if (analysis !== undefined && e.plan !== undefined)
+    lines.push(
+      `analysis: before acting the function checks ${cell(analysis.query)} ${cell(analysis.condition)} in Prometheus (not run by explain); a "no" skips the action`,
+    );
   if (e.guardrails.length > 0) {
     lines.push(`guardrails (read now from ${context.stateTable}):`);
     lines.push(

@@ -159,9 +159,10 @@ const ingestEnvSchema = z.object({
       /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/,
       'ALERTS_TOPIC_ARN must be an SNS topic ARN',
     ),
+  // A full path: the template scopes the role's ssm:GetParameter to exactly `parameter<path>`.
   INGEST_TOKEN_PARAMETER: z
     .string({ message: 'INGEST_TOKEN_PARAMETER is required' })
-    .min(1, 'INGEST_TOKEN_PARAMETER is required'),
+    .regex(/^\/[a-zA-Z0-9_.\-/]+$/, 'INGEST_TOKEN_PARAMETER must be an SSM parameter path starting with "/"'),
   // Above SNS's 256 KiB on purpose: a bigger notification is split by alerts, not refused.
   INGEST_MAX_BODY_BYTES: z.coerce
     .number()

@@ -1,6 +1,7 @@
-import { CachedSecrets, ssmParameterReader } from '#adapters/notify/ssm-secrets.js';
+import { ssmParameterReader } from '#adapters/notify/ssm-secrets.js';
 import { snsAlertsPublisher } from '#adapters/sns/alerts-publisher.js';
 import type { IngestDeps } from '#app/ingest.js';
+import { IngestToken } from '#app/ingest-auth.js';
 import type { IngestConfig } from './config.js';
 import { createLogger, createMetrics } from './observability.js';
 
@@ -11,14 +12,17 @@ import { createLogger, createMetrics } from './observability.js';
 export const buildIngestDependencies = (
   config: IngestConfig,
 ): IngestDeps & { logger: ReturnType<typeof createLogger> } => {
-  const secrets = new CachedSecrets(
-    ssmParameterReader({
-      region: config.region,
-      ...(config.ssmEndpoint ? { endpoint: config.ssmEndpoint } : {}),
-    }),
-  );
+  const read = ssmParameterReader({
+    region: config.region,
+    ...(config.ssmEndpoint ? { endpoint: config.ssmEndpoint } : {}),
+  });
+  const token = new IngestToken(async () => {
+    const values = await read([config.tokenParameter]);
+    return values[config.tokenParameter] ?? '';
+  });
   return {
-    token: secrets.provider(config.tokenParameter),
+    token: () => token.get(),
+    refreshToken: () => token.refresh(),
     publish: snsAlertsPublisher({
       topicArn: config.topicArn,
       region: config.region,

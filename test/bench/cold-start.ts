@@ -97,17 +97,19 @@ class Cold {
     });
   }
 
-  async loaded(): Promise<number> {
+  /** Wall ms of the load; `detail` gets its CPU ms and the CommonJS modules and packages it loaded. */
+  async loaded(detail?: (d: { cpuMs: number; modules: number; packages: string[] }) => void): Promise<number> {
     const m = await this.next();
     if (m.type !== 'loaded') throw new Error(`child failed to load: ${String(m.error ?? this.stderr)}`);
+    detail?.({ cpuMs: Number(m.cpuMs), modules: Number(m.modules), packages: m.packages as string[] });
     return Number(m.loadMs);
   }
 
-  async invoke(event: unknown): Promise<number> {
+  async invoke(event: unknown): Promise<{ ms: number; cpuMs: number }> {
     this.child.send({ type: 'invoke', event });
     const m = await this.next();
     if (m.type !== 'done' || m.error) throw new Error(`invocation failed: ${String(m.error ?? this.stderr)}`);
-    return Number(m.ms);
+    return { ms: Number(m.ms), cpuMs: Number(m.cpuMs) };
   }
 
   async exit(): Promise<void> {
@@ -119,10 +121,19 @@ class Cold {
 
 export interface ColdStartResults {
   bundles: Array<{ name: string; bytes?: number; mapBytes?: number; error?: string }>;
-  load: Record<string, { medianMs: number; samples: number[] }>;
+  load: Record<
+    string,
+    { medianMs: number; medianCpuMs: number; samples: number[]; modules: number; packages: string[] }
+  >;
   firstInvocation: Record<
     string,
-    { medianMs: number; medianLoadPlusFirstMs: number; samples: number[]; trips: RoundTrips }
+    {
+      medianMs: number;
+      medianLoadPlusFirstMs: number;
+      medianLoadPlusFirstCpuMs: number;
+      samples: number[];
+      trips: RoundTrips;
+    }
   >;
   roundTrips: Record<string, { cold: RoundTrips; warm: RoundTrips }>;
   runs: { load: number; firstInvocation: number };
@@ -153,13 +164,20 @@ export const runColdStart = async (
   // The local stack's environment is what remediate gets; the other functions get their serverless.yml
   // environment with placeholders where only a deployment knows the value (they are loaded, not invoked).
   const load: Record<string, number[]> = Object.fromEntries(all.map((b) => [b.name, []]));
+  const loadCpu: Record<string, number[]> = Object.fromEntries(all.map((b) => [b.name, []]));
+  const loadDetail: Record<string, { modules: number; packages: string[] }> = {};
   const loadErrors: Record<string, string> = {};
   for (let i = 0; i < opts.loadRuns; i++) {
     for (const b of all) {
       if (loadErrors[b.name]) continue;
       const cold = new Cold(b, settings.nodeOptions, b.name === 'remediate' ? {} : (b.environment ?? {}));
       try {
-        load[b.name]?.push(await cold.loaded());
+        load[b.name]?.push(
+          await cold.loaded((d) => {
+            loadCpu[b.name]?.push(d.cpuMs);
+            loadDetail[b.name] = { modules: d.modules, packages: d.packages };
+          }),
+        );
         await cold.exit();
       } catch (error) {
         if (b.name === 'remediate' || b === naive) throw error;
@@ -172,17 +190,21 @@ export const runColdStart = async (
   // (b) load + the first invocation deleting a real pod through the EKS path.
   const remediate = ok.find((b) => b.name === 'remediate');
   const pair = remediate ? [remediate, naive] : [naive];
-  const first: Record<string, { total: number[]; invoke: number[]; trips?: RoundTrips }> = {};
+  const first: Record<string, { total: number[]; cpu: number[]; invoke: number[]; trips?: RoundTrips }> = {};
   for (let i = 0; i < opts.invokeRuns; i++) {
     for (const b of pair) {
       const cold = new Cold(b, settings.nodeOptions);
-      const loadMs = await cold.loaded();
+      let loadCpuMs = 0;
+      const loadMs = await cold.loaded((d) => {
+        loadCpuMs = d.cpuMs;
+      });
       const before = probe(env);
-      const ms = await cold.invoke(deleteEvent());
+      const { ms, cpuMs } = await cold.invoke(deleteEvent());
       const trips = tripsSince(env, before);
       if (!trips.kubernetes.some((k) => k.startsWith('DELETE'))) throw new Error(`${b.name} deleted no pod`);
-      const entry = (first[b.name] ??= { total: [], invoke: [] });
+      const entry = (first[b.name] ??= { total: [], cpu: [], invoke: [] });
       entry.total.push(loadMs + ms);
+      entry.cpu.push(loadCpuMs + cpuMs);
       entry.invoke.push(ms);
       entry.trips ??= trips;
       await cold.exit();
@@ -238,7 +260,16 @@ export const runColdStart = async (
     load: Object.fromEntries(
       Object.entries(load)
         .filter(([, samples]) => samples.length > 0)
-        .map(([name, samples]) => [name, { medianMs: median(samples), samples }]),
+        .map(([name, samples]) => [
+          name,
+          {
+            medianMs: median(samples),
+            medianCpuMs: median(loadCpu[name] ?? []),
+            samples,
+            modules: loadDetail[name]?.modules ?? 0,
+            packages: loadDetail[name]?.packages ?? [],
+          },
+        ]),
     ),
     firstInvocation: Object.fromEntries(
       Object.entries(first).map(([name, e]) => [
@@ -246,6 +277,7 @@ export const runColdStart = async (
         {
           medianMs: median(e.invoke),
           medianLoadPlusFirstMs: median(e.total),
+          medianLoadPlusFirstCpuMs: median(e.cpu),
           samples: e.total,
           trips: e.trips as RoundTrips,
         },

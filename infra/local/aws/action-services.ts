@@ -253,12 +253,28 @@ const headerOf = (headers: import('node:http').IncomingHttpHeaders, name: string
   return Array.isArray(value) ? value[0] : value;
 };
 
-/** Answers the request when it is a user-action call (recording it in `calls`); undefined otherwise. */
+/** What the example policies in infra/policies start, so they work against `npm start` as written. */
+export const LOCAL_ACTION_RESOURCES: LocalActionResources = {
+  documents: [{ name: 'remedy-clean-node-disk', parameters: ['NodeName', 'DecisionId'] }],
+  stateMachines: ['arn:aws:states:us-east-1:123456789012:stateMachine:remedy-collect-pod-diagnostics'],
+  functions: ['remedy-scale-queue-consumers'],
+};
+
+/**
+ * Answers the request when it is a user-action call (recording it in `calls`), or `GET /_local/actions` (the
+ * calls so far, for a human at the local stack); undefined otherwise.
+ */
 export function routeAction(
   routing: ActionRouting,
   scope: ActionScope,
   calls: ActionCall[],
-): Answer | undefined {
+): Pick<Answer, 'status' | 'headers' | 'body'> | undefined {
+  if (routing.method === 'GET' && routing.path === '/_local/actions')
+    return {
+      status: 200,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(calls, null, 2),
+    };
   const target = headerOf(routing.headers, 'x-amz-target');
   const service = actionServiceOf(routing.path, target);
   if (service === undefined) return undefined;

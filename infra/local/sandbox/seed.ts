@@ -69,7 +69,9 @@ export function seedGitOps(store: SandboxStore): void {
   deployment(
     argo.deployment,
     { 'app.kubernetes.io/instance': argo.application.name },
-    { 'argocd.argoproj.io/tracking-id': `${argo.application.name}:apps/Deployment:${namespace}/${argo.deployment}` },
+    {
+      'argocd.argoproj.io/tracking-id': `${argo.application.name}:apps/Deployment:${namespace}/${argo.deployment}`,
+    },
   );
   deployment(
     flux.deployment,
@@ -107,6 +109,9 @@ export function seedGitOps(store: SandboxStore): void {
   });
   store.create('helmreleases', {
     metadata: { ...helm.helmRelease },
-    spec: { interval: '5m', chart: { spec: { chart: 'shop', sourceRef: { kind: 'HelmRepository', name: 'shop' } } } },
+    spec: {
+      interval: '5m',
+      chart: { spec: { chart: 'shop', sourceRef: { kind: 'HelmRepository', name: 'shop' } } },
+    },
   });
 }

@@ -8,8 +8,8 @@ import type {
   WorkloadPatch,
 } from '#domain/cluster/port.js';
 import type { Cluster, PodInfo } from '#domain/ports.js';
-import type { KubeHttp } from './http.js';
 import * as gitops from './gitops.js';
+import type { KubeHttp } from './http.js';
 import * as pods from './pods.js';
 import * as workloads from './workloads.js';
 

@@ -8,7 +8,7 @@ import type { PrometheusEndpoint } from './endpoint.js';
 
 /** One query should answer in well under this; a slower one is a bad check, not a reason to hold the Lambda. */
 export const QUERY_TIMEOUT_MS = 10_000;
-/** Transport errors and 502/503/504 get one more try after this pause; anything else is final. */
+/** Connection errors and 502/503/504 get one more try after this pause; anything else (timeouts too) is final. */
 const RETRY_PAUSE_MS = 250;
 const RETRYABLE_STATUS = new Set([502, 503, 504]);
 /** A check answers with a handful of samples; megabytes mean a query over every series, refused. */
@@ -82,7 +82,8 @@ export class PrometheusHttp implements PrometheusQueries {
       } catch (error) {
         if (error instanceof PrometheusError) throw error;
         const reason = timeout.aborted ? `no answer within ${this.timeoutMs} ms` : (error as Error).message;
-        if (attempt < 2 && !signal?.aborted) {
+        // A refused or reset connection is worth one more try; a timeout is not (it would double the wait).
+        if (attempt < 2 && !signal?.aborted && !timeout.aborted) {
           await this.sleep(RETRY_PAUSE_MS);
           continue;
         }

@@ -25,12 +25,21 @@ export const executeDeleteSeries = async (
     return { outcome: 'failed', code: 'not-configured', reason, details };
   }
   const end =
-    plan.olderThanSeconds === undefined ? undefined : new Date(now().getTime() - plan.olderThanSeconds * 1000);
+    plan.olderThanSeconds === undefined
+      ? undefined
+      : new Date(now().getTime() - plan.olderThanSeconds * 1000);
   const { cluster } = plan.target;
   try {
-    const { url } = await tsdb.deleteSeries(cluster, { matchers: plan.matchers, ...(end ? { end } : {}) }, signal);
+    const { url } = await tsdb.deleteSeries(
+      cluster,
+      { matchers: plan.matchers, ...(end ? { end } : {}) },
+      signal,
+    );
     if (plan.cleanTombstones) await tsdb.cleanTombstones(cluster, signal);
-    const older = plan.olderThanSeconds === undefined ? '' : ` older than ${formatDuration(plan.olderThanSeconds)} (before ${end?.toISOString()})`;
+    const older =
+      plan.olderThanSeconds === undefined
+        ? ''
+        : ` older than ${formatDuration(plan.olderThanSeconds)} (before ${end?.toISOString()})`;
     const space = plan.cleanTombstones
       ? 'tombstones cleaned, the space is freed now'
       : 'the space is freed at the next compaction';

@@ -54,7 +54,8 @@ export const gitopsGate = async (
     annotations: workload.metadata.annotations,
   });
   if (!owner) return unchanged;
-  // Only the instance label: Helm sets it too. No Application of that name (or no Argo CD) → not managed.
+  // Read the owner: suspendSync patches it, and an instance label alone (Helm sets it too) counts only if an
+  // Application of that name exists (a 404, also what a cluster without Argo CD answers, means not managed).
   const object = await ctx.cluster.getGitOpsObject(owner, ctx.signal);
   if (!object && !owner.certain) return unchanged;
   const chosen = choice ?? DEFAULT_GITOPS_CHOICE;
@@ -101,7 +102,8 @@ export const gitopsGate = async (
         }),
     };
   }
-  const previous = (object.spec as { syncPolicy?: { automated?: unknown } } | undefined)?.syncPolicy?.automated;
+  const previous = (object.spec as { syncPolicy?: { automated?: unknown } } | undefined)?.syncPolicy
+    ?.automated;
   const why = `remedy policy ${policy ?? 'unknown'} at ${ctx.now().toISOString()}, before it would ${verb} ${subject}`;
   const sent = await ctx.cluster.patchGitOpsObject(owner, suspendPatch(owner, why, previous), ctx.signal);
   const restore =

@@ -9,8 +9,11 @@ The clusters registry: the logical name alerts and policies use (the \`cluster\`
 
 subcommands:
   put --name N --eks-cluster-name X --region R [--role-arn ARN] [--endpoint URL] [--description TEXT]
+      [--prometheus-url URL [--prometheus-auth none|sigv4|basic|bearer] [--prometheus-region R]
+       [--prometheus-username-parameter P --prometheus-password-parameter P] [--prometheus-token-parameter P]]
+                              where policy analysis asks Prometheus (AMP: sigv4; secrets: SSM parameter names)
   put --file entries.yaml     one entry or a list (fields: name, eksClusterName, region, roleArn, endpoint,
-                              description); every entry is validated before any is written
+                              description, prometheus); every entry is validated before any is written
   list                        the registry, invalid records flagged
   remove <name>
 

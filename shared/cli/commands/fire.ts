@@ -141,6 +141,11 @@ export function fireCommand(deps: FireDeps = {}): CliCommand {
       }
 
       const target = await resolveSnsTarget(values, io);
+      // serverless.yml subscribes remediate with `severity: anything-but [info]`: such an alert never arrives.
+      if (message.attributes.severity === 'info')
+        io.stderr(
+          'remedy: note: severity=info is dropped by the remediate subscription filter (serverless.yml): remedy will not see this alert\n',
+        );
       const publish = deps.publish ?? publishWithSdk;
       const messageId = await publish(target, message).catch((error: unknown) => {
         throw describePublishError(target, error);

@@ -92,7 +92,8 @@ export const describePlan = (plan: Plan): string => {
       return `invoke Lambda function ${plan.functionName}${qualifier} asynchronously for ${about(plan.target)}`;
     }
     case 'deleteSeries': {
-      const older = plan.olderThanSeconds === undefined ? '' : ` older than ${formatDuration(plan.olderThanSeconds)}`;
+      const older =
+        plan.olderThanSeconds === undefined ? '' : ` older than ${formatDuration(plan.olderThanSeconds)}`;
       const clean = plan.cleanTombstones ? ', then clean tombstones' : '';
       return `delete the series ${plan.matchers.join(', ')}${older} from the Prometheus of cluster ${plan.target.cluster} (${about(plan.target)})${clean}`;
     }

@@ -56,7 +56,13 @@ export interface ManagedObject {
   annotations?: Readonly<Record<string, string>> | undefined;
 }
 
-const APPLICATION = { tool: 'argocd', kind: 'Application', group: 'argoproj.io', version: 'v1alpha1', resource: 'applications' } as const;
+const APPLICATION = {
+  tool: 'argocd',
+  kind: 'Application',
+  group: 'argoproj.io',
+  version: 'v1alpha1',
+  resource: 'applications',
+} as const;
 const KUSTOMIZATION = {
   tool: 'flux',
   kind: 'Kustomization',
@@ -123,7 +129,8 @@ export const detectGitOps = (
   const instance = labels[ARGOCD_INSTANCE_LABEL];
   if (instance) {
     const ref = applicationRef(instance, argoNamespace);
-    if (validRef(ref)) return { ...APPLICATION, ...ref, evidence: `label ${ARGOCD_INSTANCE_LABEL}`, certain: false };
+    if (validRef(ref))
+      return { ...APPLICATION, ...ref, evidence: `label ${ARGOCD_INSTANCE_LABEL}`, certain: false };
   }
   return undefined;
 };

@@ -54,6 +54,9 @@ export const startBenchEnv = async (): Promise<BenchEnv> => {
   process.env.LOG_LEVEL = 'error';
   // The cluster-wide budget would stop the latency run after 30 actions: raise it (the storm uses a policy budget).
   process.env.REMEDY_CLUSTER_MAX_ACTIONS = '100000/1h';
+  // The bench's policies have no `analysis`, so no Prometheus is queried: name an address instead of letting the
+  // stack start one, whose 1 s scrapes of 1,000 sandbox pods would load the machine, not remedy.
+  process.env.PROMETHEUS_URL = 'http://127.0.0.1:9';
   const policyDir = mkdtempSync(join(tmpdir(), 'remedy-bench-policies-'));
   policies.forEach((p, i) => {
     writeFileSync(join(policyDir, `${i}-${p.name}.yaml`), stringify(p));

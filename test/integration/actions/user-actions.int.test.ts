@@ -292,6 +292,12 @@ describe('user-defined actions: the real executors and SDK clients against the l
     });
   });
 
+  it('lists the calls it received at GET /_local/actions, for a human at the local stack', async () => {
+    const listed = (await (await fetch(`${aws.url}/_local/actions`)).json()) as unknown[];
+    expect(listed).toEqual(JSON.parse(JSON.stringify(aws.actionCalls)));
+    expect(listed.length).toBeGreaterThan(0);
+  });
+
   describe('invokeFunction', () => {
     it('queues the function asynchronously (InvocationType Event) with the context and idempotency token', async () => {
       const before = aws.actionCalls.length;

@@ -64,9 +64,14 @@ describe('the audit: readRecentAudit and `remedy audit` against DynamoDB Local',
   });
 
   it('bounds the span on both ends and filters by policy and by target', async () => {
-    const span = await read({ since: new Date('2026-11-24T23:00:00Z'), until: new Date('2026-11-25T00:00:00Z') });
+    const span = await read({
+      since: new Date('2026-11-24T23:00:00Z'),
+      until: new Date('2026-11-25T00:00:00Z'),
+    });
     expect(span.map((r) => r.at)).toEqual(
-      RECORDS.map((r) => r.at).filter((at) => at >= '2026-11-24T23:00:00.000Z' && at <= '2026-11-25T00:00:00.000Z'),
+      RECORDS.map((r) => r.at).filter(
+        (at) => at >= '2026-11-24T23:00:00.000Z' && at <= '2026-11-25T00:00:00.000Z',
+      ),
     );
     const mine = await read({ since: new Date('2026-11-24T00:00:00Z'), policy: 'other-policy' });
     expect(mine).toHaveLength(12);
@@ -94,8 +99,21 @@ describe('the audit: readRecentAudit and `remedy audit` against DynamoDB Local',
   it('prints JSON lines with --json, one target with --target, one policy with --policy', async () => {
     const json = await run('audit', '--local', '--since', '2d', '--json', '--target', 'prod/shop/Pod/web-4');
     expect(json.code).toBe(0);
-    expect(json.stdout.trim().split('\n').map((l) => JSON.parse(l))).toEqual([RECORDS[4]]);
-    const policy = await run('audit', '--local', '--since', '2d', '--policy', 'restart-crashlooping-pod', '--json');
+    expect(
+      json.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l)),
+    ).toEqual([RECORDS[4]]);
+    const policy = await run(
+      'audit',
+      '--local',
+      '--since',
+      '2d',
+      '--policy',
+      'restart-crashlooping-pod',
+      '--json',
+    );
     expect(policy.stdout.trim().split('\n')).toHaveLength(12);
     const none = await run('audit', '--local', '--since', '30m');
     expect(none.stdout).toBe('no decisions between 2026-11-25T11:30:00.000Z and 2026-11-25T12:00:00.000Z\n');
@@ -127,6 +145,8 @@ describe('the audit: readRecentAudit and `remedy audit` against DynamoDB Local',
       now: () => NOW,
     });
     expect(down.code).toBe(1);
-    expect(down.stderr).toMatch(/could not read the audit from table t \(http:\/\/127\.0\.0\.1:9\): cannot connect .*is `npm start` running\?/);
+    expect(down.stderr).toMatch(
+      /could not read the audit from table t \(http:\/\/127\.0\.0\.1:9\): cannot connect .*is `npm start` running\?/,
+    );
   });
 });

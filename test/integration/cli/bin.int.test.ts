@@ -7,7 +7,10 @@ const BIN = fileURLToPath(new URL('../../../shared/cli/bin.mjs', import.meta.url
 /** package.json's `bin` runs with plain node (as `npx remedy` does), exit codes included. */
 describe('the remedy executable', () => {
   const remedy = (...args: string[]) =>
-    spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, REMEDY_TOPIC_ARN: '' } });
+    spawnSync(process.execPath, [BIN, ...args], {
+      encoding: 'utf8',
+      env: { ...process.env, REMEDY_TOPIC_ARN: '' },
+    });
 
   it('prints the commands with exit 0', () => {
     const help = remedy('--help');
@@ -20,6 +23,8 @@ describe('the remedy executable', () => {
     expect(remedy('nope').status).toBe(2);
     const printed = remedy('fire', '--print', '--label', 'namespace=demo');
     expect(printed.status).toBe(0);
-    expect(JSON.parse(printed.stdout)).toMatchObject({ commonLabels: { alertname: 'RemedyTestAlert', namespace: 'demo' } });
+    expect(JSON.parse(printed.stdout)).toMatchObject({
+      commonLabels: { alertname: 'RemedyTestAlert', namespace: 'demo' },
+    });
   });
 });

@@ -56,11 +56,20 @@ describe('remedy policy explain / replay against DynamoDB Local', () => {
     expect(out.stdout).toMatch(/ → +restart-crashlooping-pod +100 +the only policy whose matchers hold\n/);
     expect(out.stdout).toContain('target: sandbox/demo/Pod/web-1\n');
     expect(out.stdout).toContain('action: delete pod demo/web-1 in cluster sandbox (grace period 30s)\n');
-    for (const name of ['kill switch', 'circuit breaker', 'episode claim', 'cooldown', 'policy budget', 'cluster budget'])
+    for (const name of [
+      'kill switch',
+      'circuit breaker',
+      'episode claim',
+      'cooldown',
+      'policy budget',
+      'cluster budget',
+    ])
       expect(out.stdout).toMatch(new RegExp(`\\n {2}ok +${name} `));
     expect(out.stdout).toMatch(/ok +policy budget +0 of 10 used \(resets in 1h\)/);
     // Where each value of the effective policy comes from (the platform layer's provenance).
-    expect(out.stdout).toContain('effective policy restart-crashlooping-pod (where each value comes from):\n');
+    expect(out.stdout).toContain(
+      'effective policy restart-crashlooping-pod (where each value comes from):\n',
+    );
     expect(out.stdout).toMatch(/\n {2}action\.type +"deletePod" +← policy\n/);
     expect(out.stdout).toMatch(/\n {2}guard\.cooldown +600 +← built-in\n/);
     expect(out.stdout).toMatch(/verdict: acted deletePod: would delete pod demo\/web-1 in cluster sandbox/);
@@ -78,7 +87,11 @@ describe('remedy policy explain / replay against DynamoDB Local', () => {
       target: 'sandbox/demo/Pod/web-1',
       verdict: { outcome: 'skipped', code: 'paused' },
       guardrails: expect.arrayContaining([
-        expect.objectContaining({ name: 'kill switch', pass: false, detail: expect.stringMatching(/paused by bob .*: maintenance/) }),
+        expect.objectContaining({
+          name: 'kill switch',
+          pass: false,
+          detail: expect.stringMatching(/paused by bob .*: maintenance/),
+        }),
       ]),
     });
   });
@@ -87,7 +100,9 @@ describe('remedy policy explain / replay against DynamoDB Local', () => {
     const ledger = new DynamoLedger(tables.doc, tables.stateTable);
     for (let i = 0; i < 3; i++) await ledger.recordFailure('restart-crashlooping-pod', 3, NOW);
     const enforce = await explain();
-    expect(enforce.stdout).toMatch(/STOP +circuit breaker +open since .*remedy breaker resume restart-crashlooping-pod/);
+    expect(enforce.stdout).toMatch(
+      /STOP +circuit breaker +open since .*remedy breaker resume restart-crashlooping-pod/,
+    );
     expect(enforce.stdout).toMatch(/verdict: skipped circuit-open: /);
     const dry = await run('policy', 'explain', '--local', '--alert', alertFile, '--mode', 'dry-run');
     expect(dry.stdout).toContain('mode: dry-run (--mode)\n');
@@ -137,7 +152,12 @@ describe('remedy policy explain / replay against DynamoDB Local', () => {
   it('replays audited alerts through the current policies: unchanged, changed and not replayable', async () => {
     const ledger = new DynamoLedger(tables.doc, tables.stateTable);
     const alert = { labels: LABELS, annotations: {}, generatorURL: '' };
-    const base = { alertname: 'KubePodCrashLooping', fingerprint: 'aaaa', startsAt: '2026-11-25T10:00:00.000Z', alert };
+    const base = {
+      alertname: 'KubePodCrashLooping',
+      fingerprint: 'aaaa',
+      startsAt: '2026-11-25T10:00:00.000Z',
+      alert,
+    };
     const records: AuditRecord[] = [
       // Acted then, would act the same now.
       {
@@ -164,13 +184,31 @@ describe('remedy policy explain / replay against DynamoDB Local', () => {
 
     const out = await run('replay', '--local', '--since', '3h', '--mode', 'enforce');
     expect(out.code).toBe(0);
-    expect(out.stdout).toMatch(/2026-11-25T10:00:01.000Z +KubePodCrashLooping +acted deletePod +act deletePod \(restart-crashlooping-pod\) *\n/);
-    expect(out.stdout).toMatch(/2026-11-25T10:00:02.000Z +KubePodCrashLooping +skipped no-policy +act deletePod \(restart-crashlooping-pod\) +CHANGED\n/);
-    expect(out.stdout).toMatch(/2 alerts replayed: 1 changed, 1 unchanged, 1 not replayable \(no alert recorded\)/);
+    expect(out.stdout).toMatch(
+      /2026-11-25T10:00:01.000Z +KubePodCrashLooping +acted deletePod +act deletePod \(restart-crashlooping-pod\) *\n/,
+    );
+    expect(out.stdout).toMatch(
+      /2026-11-25T10:00:02.000Z +KubePodCrashLooping +skipped no-policy +act deletePod \(restart-crashlooping-pod\) +CHANGED\n/,
+    );
+    expect(out.stdout).toMatch(
+      /2 alerts replayed: 1 changed, 1 unchanged, 1 not replayable \(no alert recorded\)/,
+    );
     expect(out.stdout).toMatch(/ {4}1 × skip no-policy → act deletePod \(restart-crashlooping-pod\)\n/);
 
-    const json = await run('replay', '--local', '--since', '3h', '--changed', '--json', '--policy', 'restart-crashlooping-pod');
-    const lines = json.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const json = await run(
+      'replay',
+      '--local',
+      '--since',
+      '3h',
+      '--changed',
+      '--json',
+      '--policy',
+      'restart-crashlooping-pod',
+    );
+    const lines = json.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatchObject({ at: '2026-11-25T10:00:02.000Z', changed: true });
     expect(lines[1]).toMatchObject({ summary: { replayed: 2, changed: 1, mode: 'dry-run' } });

@@ -3,8 +3,8 @@ import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { alertFingerprint } from '../../../shared/cli/fire-message.js';
 import { LOCAL_CREDENTIALS } from '../../../infra/local/aws/local-account.js';
+import { alertFingerprint } from '../../../shared/cli/fire-message.js';
 import { type E2e, startE2e, waitFor } from '../../support/e2e.js';
 import { remedy } from '../../unit/cli/run-cli.js';
 
@@ -54,14 +54,27 @@ describe('remedy --local against the local stack', () => {
     expect(table.stdout).toMatch(
       new RegExp(`acted +deletePod +restart-crashlooping-pod +sandbox/demo/Pod/${victim} +deleted pod`),
     );
-    const json = await run('audit', '--local', '--since', '10m', '--json', '--target', `sandbox/demo/Pod/${victim}`);
+    const json = await run(
+      'audit',
+      '--local',
+      '--since',
+      '10m',
+      '--json',
+      '--target',
+      `sandbox/demo/Pod/${victim}`,
+    );
     const records = json.stdout
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(records).toHaveLength(1);
     const [acted] = records;
-    const alertLabels = { alertname: 'KubePodCrashLooping', namespace: 'demo', pod: victim, severity: 'warning' };
+    const alertLabels = {
+      alertname: 'KubePodCrashLooping',
+      namespace: 'demo',
+      pod: victim,
+      severity: 'warning',
+    };
     expect(acted).toMatchObject({
       outcome: 'acted',
       policy: 'restart-crashlooping-pod',
@@ -81,8 +94,12 @@ describe('remedy --local against the local stack', () => {
     expect(explain.stdout).toContain('mode: enforce (the local stack)\n');
     expect(explain.stdout).toMatch(/→ +restart-crashlooping-pod +100 +the only policy whose matchers hold/);
     expect(explain.stdout).toContain(`target: sandbox/demo/Pod/${victim}\n`);
-    expect(explain.stdout).toMatch(/STOP +episode claim +this episode was already handled by .* \(acted deletePod\)/);
-    expect(explain.stdout).toMatch(/STOP +cooldown +target cooling down for \d+m\d*s? more|STOP +cooldown +target cooling down/);
+    expect(explain.stdout).toMatch(
+      /STOP +episode claim +this episode was already handled by .* \(acted deletePod\)/,
+    );
+    expect(explain.stdout).toMatch(
+      /STOP +cooldown +target cooling down for \d+m\d*s? more|STOP +cooldown +target cooling down/,
+    );
     expect(explain.stdout).toMatch(/ok +policy budget +1 of 10 used/);
     expect(explain.stdout).toMatch(/ok +cluster budget +1 of 30 used/);
     expect(explain.stdout).toMatch(/verdict: skipped duplicate: episode claim: /);
@@ -115,7 +132,13 @@ describe('remedy --local against the local stack', () => {
       summary: {
         replayed: 1,
         changed: 1,
-        changes: [{ from: 'act deletePod (restart-crashlooping-pod)', to: 'act evictPod (restart-crashlooping-pod)', alerts: 1 }],
+        changes: [
+          {
+            from: 'act deletePod (restart-crashlooping-pod)',
+            to: 'act evictPod (restart-crashlooping-pod)',
+            alerts: 1,
+          },
+        ],
       },
     });
   });

@@ -3,9 +3,7 @@
 // verified, validated like SNS), where remediate's subscription (serverless.yml's filter policy) receives it.
 // Then Debian's real Alertmanager posts through webhook_configs, and a second one publishes through sns_configs
 // with remedy.tmpl: both paths must hand remediate the same notification, subject and attributes.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,12 +16,9 @@ import { readSnsWiring } from '../../../infra/local/serverless-wiring.js';
 import { type LocalSsm, startLocalSsm } from '../../../infra/local/sinks/ssm-server.js';
 import type { SnsLambdaEvent, SnsLambdaMessage } from '../../../infra/local/sns/lambda-event.js';
 import { type SnsEndpoint, startSnsEndpoint } from '../../../infra/local/sns/sns-endpoint.js';
-import {
-  findAlertmanagerBinary,
-  type RunningAlertmanager,
-  startAlertmanager,
-} from '../../support/alertmanager.js';
+import { type RunningAlertmanager, startAlertmanager } from '../../support/alertmanager.js';
 import { webhookBody } from '../../unit/ingest/webhook-fixture.js';
+import { spawnAlertmanager } from './alertmanager-process.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 /** Alertmanager sends about group_wait (1 s) after a post; allow for a loaded machine. */
@@ -264,65 +259,3 @@ describe('a real Alertmanager through webhook_configs, beside one through sns_co
     expect(normalise(a!)).toEqual(normalise(b!));
   });
 });
-
-/** Debian's Alertmanager with a given config on a free port; a missing binary fails, never skips. */
-async function spawnAlertmanager(config: string) {
-  const binary = findAlertmanagerBinary();
-  const dir = await mkdtemp(join(tmpdir(), 'remedy-am-webhook-'));
-  await writeFile(join(dir, 'alertmanager.yml'), config);
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const child: ChildProcess = spawn(
-    binary,
-    [
-      `--config.file=${join(dir, 'alertmanager.yml')}`,
-      `--storage.path=${join(dir, 'data')}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      `--web.external-url=${url}`,
-      '--cluster.listen-address=',
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let output = '';
-  child.stdout?.on('data', (c: Buffer) => {
-    output += c.toString();
-  });
-  child.stderr?.on('data', (c: Buffer) => {
-    output += c.toString();
-  });
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      child.kill('SIGTERM');
-      await exited;
-    }
-    await rm(dir, { recursive: true, force: true });
-  };
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`Alertmanager exited with ${child.exitCode}:\n${output}`);
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`Alertmanager not ready:\n${output}`);
-    }
-    const ready = await fetch(`${url}/-/ready`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ready) return { url, stop, logs: () => output };
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
-}

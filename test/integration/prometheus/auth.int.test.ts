@@ -200,6 +200,30 @@ describe('Prometheus authentication', () => {
     });
   });
 
+  it('gives up on a Prometheus that never answers, once, without retrying the wait', async () => {
+    let requests = 0;
+    const hanging = createServer(() => {
+      requests++; // never answers
+    });
+    await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', resolve));
+    const { port } = hanging.address() as AddressInfo;
+    try {
+      const { PrometheusHttp } = await import('#adapters/prometheus/prometheus-http.js');
+      const { prometheusEndpoint } = await import('#adapters/prometheus/endpoint.js');
+      const endpoint = prometheusEndpoint({ endpoint: `http://127.0.0.1:${port}` }, 'us-east-1', {
+        secret: async () => '',
+        credentials: async () => LOCAL_CREDENTIALS,
+        now: () => new Date(),
+      });
+      const prom = new PrometheusHttp({ resolve: async () => endpoint, timeoutMs: 300 });
+      await expect(prom.instantQuery('prod', 'up')).rejects.toThrow(/unreachable: no answer within 300 ms/);
+      expect(requests).toBe(1);
+    } finally {
+      hanging.closeAllConnections();
+      await new Promise<void>((resolve) => hanging.close(() => resolve()));
+    }
+  });
+
   it('escapes label values against the real PromQL parser: they come back byte for byte', async () => {
     const prom = client({ endpoint: prometheus.url });
     const value = 'a "quoted" \\ back\\slash\nnew line\ttab \u0001 ☃ \' single';

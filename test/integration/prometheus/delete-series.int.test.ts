@@ -34,6 +34,13 @@ const policies = [
     action: { type: 'deleteSeries', matchers: [`${NOISY}{job="exporter"}`], cleanTombstones: true },
   },
   {
+    name: 'prometheus-drop-dry-run',
+    match: { alertname: 'PrometheusStorageHighDryRun' },
+    target: { ...target, statefulset: { value: 'prometheus-dry' } },
+    action: { type: 'deleteSeries', matchers: [KEEP], olderThan: '1h' },
+    guard: { dryRun: true },
+  },
+  {
     name: 'prometheus-drop-when-disabled',
     match: { alertname: 'PrometheusStorageHighNoAdmin' },
     target: { ...target, cluster: { value: 'noadmin' } },
@@ -78,7 +85,10 @@ describe('deleteSeries against a real Prometheus with the admin API', () => {
     h = await startRemedy(policies);
     const resolve = buildEndpointResolver({ region: 'us-east-1', fallback: { endpoint: prometheus.url } });
     const tsdb = createTsdbAdmin({
-      resolve: (cluster) => (cluster === 'noadmin' ? Promise.resolve({ url: disabled.url, authorize: async () => ({}) }) : resolve(cluster)),
+      resolve: (cluster) =>
+        cluster === 'noadmin'
+          ? Promise.resolve({ url: disabled.url, authorize: async () => ({}) })
+          : resolve(cluster),
       // Records exactly what reached Prometheus, then sends it.
       fetch: async (input, init) => {
         sent.push({ url: String(input), body: String(init?.body ?? '') });
@@ -122,7 +132,10 @@ describe('deleteSeries against a real Prometheus with the admin API', () => {
       `deleted the series ${NOISY}{job="exporter"} from Prometheus ${prometheus.url} of cluster sandbox; tombstones cleaned, the space is freed now`,
     );
     expect(sent.map((s) => [new URL(s.url).pathname, s.body])).toEqual([
-      ['/api/v1/admin/tsdb/delete_series', new URLSearchParams({ 'match[]': `${NOISY}{job="exporter"}` }).toString()],
+      [
+        '/api/v1/admin/tsdb/delete_series',
+        new URLSearchParams({ 'match[]': `${NOISY}{job="exporter"}` }).toString(),
+      ],
       ['/api/v1/admin/tsdb/clean_tombstones', ''],
     ]);
     expect(await seriesOf(prometheus.url, NOISY)).toEqual([]);
@@ -138,8 +151,21 @@ describe('deleteSeries against a real Prometheus with the admin API', () => {
     expect(await seriesOf(disabled.url, KEEP)).toHaveLength(1);
   });
 
+  it('in dry-run says what it would delete and sends nothing', async () => {
+    const before = sent.length;
+    const record = await fire(h, deps, { alertname: 'PrometheusStorageHighDryRun' });
+    expect(record).toMatchObject({ outcome: 'would-act', code: 'deleteSeries' });
+    expect(record.reason).toMatch(
+      new RegExp(`^would delete the series ${KEEP} older than 1h from the Prometheus of cluster sandbox`),
+    );
+    expect(sent.length).toBe(before);
+    expect(await seriesOf(prometheus.url, KEEP)).toHaveLength(1);
+  });
+
   it('sends only samples older than olderThan when the policy says so', async () => {
-    const admin = createTsdbAdmin({ resolve: async () => ({ url: prometheus.url, authorize: async () => ({}) }) });
+    const admin = createTsdbAdmin({
+      resolve: async () => ({ url: prometheus.url, authorize: async () => ({}) }),
+    });
     // Everything of KEEP is younger than an hour: deleting what is older leaves the series in place.
     await admin.deleteSeries('sandbox', { matchers: [KEEP], end: new Date(Date.now() - 3_600_000) });
     expect(await seriesOf(prometheus.url, KEEP)).toHaveLength(1);

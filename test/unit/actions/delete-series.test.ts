@@ -35,7 +35,9 @@ describe('deleteSeries matchers', () => {
 
   it('needs at least one matcher and reads olderThan as seconds', () => {
     expect(actionSchema.safeParse({ type: 'deleteSeries', matchers: [] }).success).toBe(false);
-    expect(actionSchema.parse({ type: 'deleteSeries', matchers: ['up'], olderThan: '2d', cleanTombstones: true })).toEqual({
+    expect(
+      actionSchema.parse({ type: 'deleteSeries', matchers: ['up'], olderThan: '2d', cleanTombstones: true }),
+    ).toEqual({
       type: 'deleteSeries',
       matchers: ['up'],
       olderThan: 172800,
@@ -44,9 +46,18 @@ describe('deleteSeries matchers', () => {
   });
 
   it('aims at the Prometheus workload and says what it will delete', () => {
-    const action = actionSchema.parse({ type: 'deleteSeries', matchers: ['noisy_bucket{job="x"}'], olderThan: '1h' });
+    const action = actionSchema.parse({
+      type: 'deleteSeries',
+      matchers: ['noisy_bucket{job="x"}'],
+      olderThan: '1h',
+    });
     expect(targetKindOf(action)).toEqual(['StatefulSet', 'Deployment', 'Pod']);
-    const plan = planAction(action, { cluster: 'prod', namespace: 'monitoring', kind: 'StatefulSet', name: 'prometheus-k8s' });
+    const plan = planAction(action, {
+      cluster: 'prod',
+      namespace: 'monitoring',
+      kind: 'StatefulSet',
+      name: 'prometheus-k8s',
+    });
     expect(describePlan(plan)).toBe(
       'delete the series noisy_bucket{job="x"} older than 1h from the Prometheus of cluster prod (statefulset monitoring/prometheus-k8s in cluster prod)',
     );

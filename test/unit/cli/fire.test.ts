@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { parseNotification } from '#domain/alert/parse.js';
+import type { SnsTarget } from '../../../shared/cli/commands/fire.js';
 import type { SnsMessageToSend } from '../../../shared/cli/fire-message.js';
 import { alertFingerprint, buildFireMessage, subjectFor } from '../../../shared/cli/fire-message.js';
-import type { SnsTarget } from '../../../shared/cli/commands/fire.js';
 import { NOW, remedy } from './run-cli.js';
 
 const TOPIC = 'arn:aws:sns:eu-west-1:111111111111:remedy-alerts-prod';
 
 describe('the message remedy fire builds', () => {
-  it("gives the fingerprint Alertmanager gives the same labels (captured from Alertmanager 0.25)", () => {
+  it('gives the fingerprint Alertmanager gives the same labels (captured from Alertmanager 0.25)', () => {
     // From test/fixtures/sns/alertmanager-firing.json, as Alertmanager rendered them.
     const labels = { alertname: 'PodCrashLooping', namespace: 'shop', severity: 'critical' };
     expect(alertFingerprint({ ...labels, pod: 'web-7d9c6b5f4-abcde' })).toBe('4add8f32f87fc677');
@@ -69,7 +69,14 @@ describe('remedy fire', () => {
     });
 
   it('publishes to the topic of REMEDY_TOPIC_ARN in its region, and says what to look at next', async () => {
-    const run = await fire(['--alertname', 'KubePodCrashLooping', '--label', 'namespace=demo', '--label', 'cluster=prod']);
+    const run = await fire([
+      '--alertname',
+      'KubePodCrashLooping',
+      '--label',
+      'namespace=demo',
+      '--label',
+      'cluster=prod',
+    ]);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(
       /^published \[FIRING:1\] KubePodCrashLooping to arn:aws:sns:eu-west-1:111111111111:remedy-alerts-prod: MessageId msg-1\n/,
@@ -86,10 +93,19 @@ describe('remedy fire', () => {
     });
   });
 
+  it('warns that a severity=info alert never reaches remedy (the subscription filters it out)', async () => {
+    const run = await fire(['--label', 'severity=info']);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/severity=info is dropped by the remediate subscription filter/);
+  });
+
   it('resolves an episode fired earlier: same start, endsAt now', async () => {
     const run = await fire(['--status', 'resolved', '--starts-at', '10m', '--output', 'json']);
     expect(run.code).toBe(0);
-    expect(JSON.parse(run.stdout)).toMatchObject({ messageId: 'msg-1', startsAt: '2026-11-25T11:50:00.000Z' });
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      messageId: 'msg-1',
+      startsAt: '2026-11-25T11:50:00.000Z',
+    });
     const alert = published.at(-1)?.message.notification.alerts[0];
     expect(alert).toMatchObject({ status: 'resolved', endsAt: '2026-11-25T12:00:00.000Z' });
   });
@@ -132,7 +148,10 @@ describe('remedy fire', () => {
     const before = published.length;
     const run = await fire(['--print', '--label', 'severity=critical'], {});
     expect(run.code).toBe(0);
-    expect(JSON.parse(run.stdout)).toMatchObject({ status: 'firing', commonLabels: { alertname: 'RemedyTestAlert' } });
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      status: 'firing',
+      commonLabels: { alertname: 'RemedyTestAlert' },
+    });
     expect(run.stderr).toBe(
       'subject: [FIRING:1] RemedyTestAlert\nattributes: {"alertname":"RemedyTestAlert","severity":"critical","cluster":"none","status":"firing"}\n',
     );

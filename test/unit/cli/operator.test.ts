@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { explainCandidates } from '#app/explain.js';
-import { replayRecord, ReplayTally } from '#app/replay.js';
+import { ReplayTally, replayRecord } from '#app/replay.js';
 import type { AuditRecord } from '#domain/audit.js';
 import { policySchema } from '#domain/policy/schema.js';
 import { renderAuditTable } from '../../../shared/cli/commands/audit.js';
@@ -12,7 +12,9 @@ import { parseTimeFlag, UsageError } from '../../../shared/cli/io.js';
 import { lineDiff, renderDiff } from '../../../shared/cli/text-diff.js';
 import { memoryTable, NOW, remedy, TABLE_ENV } from './run-cli.js';
 
-const CRASH_LOOP = fileURLToPath(new URL('../../../infra/policies/restart-crashlooping-pod.yaml', import.meta.url));
+const CRASH_LOOP = fileURLToPath(
+  new URL('../../../infra/policies/restart-crashlooping-pod.yaml', import.meta.url),
+);
 
 describe('command-line values', () => {
   it.each([
@@ -25,15 +27,20 @@ describe('command-line values', () => {
     expect(parseTimeFlag('--since', value, NOW, 'usage').toISOString()).toBe(expected);
   });
 
-  it.each(['yesterday', '-1h', '24', '2026-13-45T99:00:00Z'])('refuses --since %s as a usage error', (value) => {
-    expect(() => parseTimeFlag('--since', value, NOW, 'usage')).toThrow(UsageError);
-  });
+  it.each(['yesterday', '-1h', '24', '2026-13-45T99:00:00Z'])(
+    'refuses --since %s as a usage error',
+    (value) => {
+      expect(() => parseTimeFlag('--since', value, NOW, 'usage')).toThrow(UsageError);
+    },
+  );
 });
 
 describe('the apply diff', () => {
   it('shows removed then added lines with one line of context', () => {
     const diff = lineDiff(['a', 'b', 'c', 'd', 'e', 'f'], ['a', 'b', 'C', 'd', 'e', 'f', 'g']);
-    expect(renderDiff(diff, '')).toBe(['  …', '  b', '- c', '+ C', '  d', '  …', '  f', '+ g', ''].join('\n'));
+    expect(renderDiff(diff, '')).toBe(
+      ['  …', '  b', '- c', '+ C', '  d', '  …', '  f', '+ g', ''].join('\n'),
+    );
     expect(renderDiff(lineDiff(['x'], ['x']))).toBe('      …\n');
   });
 });
@@ -42,7 +49,10 @@ describe('policy apply asks before it writes', () => {
   const updated = async () => {
     const dir = await mkdtemp(join(tmpdir(), 'remedy-confirm-'));
     const file = join(dir, 'crash.yaml');
-    await writeFile(file, (await readFile(CRASH_LOOP, 'utf8')).replace('gracePeriodSeconds: 30', 'gracePeriodSeconds: 5'));
+    await writeFile(
+      file,
+      (await readFile(CRASH_LOOP, 'utf8')).replace('gracePeriodSeconds: 30', 'gracePeriodSeconds: 5'),
+    );
     return { dir, file };
   };
 
@@ -73,12 +83,16 @@ describe('policy apply asks before it writes', () => {
         '',
       ].join('\n'),
     );
-    expect(no.stderr).toBe('apply 1 change to remedy-policies-unit? [y/N] remedy: not confirmed: nothing applied\n');
+    expect(no.stderr).toBe(
+      'apply 1 change to remedy-policies-unit? [y/N] remedy: not confirmed: nothing applied\n',
+    );
     expect(table.writes).toHaveLength(1);
 
     const yes = await remedy(['policy', 'apply', file], { env: TABLE_ENV, deps: table.deps, answers: ['y'] });
     expect(yes.code).toBe(0);
-    expect(yes.stdout).toContain(`updated restart-crashlooping-pod [KubePodCrashLooping] ${file}\n1 updated in remedy-policies-unit\n`);
+    expect(yes.stdout).toContain(
+      `updated restart-crashlooping-pod [KubePodCrashLooping] ${file}\n1 updated in remedy-policies-unit\n`,
+    );
     expect(table.writes).toHaveLength(2);
     await rm(dir, { recursive: true });
   });
@@ -127,8 +141,20 @@ describe('explain and replay, the pure parts', () => {
         chosen: false,
         why: 'matchers do not hold: severity="critical" (severity is "warning")',
       },
-      { policy: 'high', priority: 50, matched: true, chosen: true, why: 'highest priority of 2 matching policies' },
-      { policy: 'low', priority: 10, matched: true, chosen: false, why: 'lower priority than high (10 < 50)' },
+      {
+        policy: 'high',
+        priority: 50,
+        matched: true,
+        chosen: true,
+        why: 'highest priority of 2 matching policies',
+      },
+      {
+        policy: 'low',
+        priority: 10,
+        matched: true,
+        chosen: false,
+        why: 'lower priority than high (10 < 50)',
+      },
     ]);
   });
 
@@ -154,9 +180,13 @@ describe('explain and replay, the pure parts', () => {
     const same = replayRecord(record, [policy('high', 50)], ctx);
     expect(same).toMatchObject({ ok: true, alert: { changed: false, now: { kind: 'act', policy: 'high' } } });
     const gone = replayRecord(record, [], ctx);
-    expect(gone).toMatchObject({ ok: true, alert: { changed: true, now: { kind: 'skip', code: 'no-policy' } } });
+    expect(gone).toMatchObject({
+      ok: true,
+      alert: { changed: true, now: { kind: 'skip', code: 'no-policy' } },
+    });
     const tally = new ReplayTally();
-    for (const r of [same, gone, replayRecord({ ...record, alert: undefined } as never, [], ctx)]) tally.add(r);
+    for (const r of [same, gone, replayRecord({ ...record, alert: undefined } as never, [], ctx)])
+      tally.add(r);
     expect(tally.summary()).toEqual({
       records: 3,
       replayed: 2,
@@ -169,9 +199,87 @@ describe('explain and replay, the pure parts', () => {
 
   it('escapes control characters stored in an audit record', () => {
     const table = renderAuditTable([
-      { at: '2026-11-25T10:00:00.000Z', outcome: 'skipped', code: 'no-policy', reason: 'evil\u001b[2J\nline' },
+      {
+        at: '2026-11-25T10:00:00.000Z',
+        outcome: 'skipped',
+        code: 'no-policy',
+        reason: 'evil\u001b[2J\nline',
+      },
     ]);
     expect(table).toContain('evil\\u001b[2J\\u000aline');
     expect(table.split('\n')).toHaveLength(3);
+  });
+});
+
+describe('policy explain, rendered', () => {
+  it('reads as an SRE asks: policies, target, action, guardrails, verdict', async () => {
+    const { explainAlert } = await import('#app/explain.js');
+    const { renderExplanation } = await import('../../../shared/cli/policy-explain.js');
+    const state = {
+      pauseState: async () => ({ paused: false }),
+      breaker: async () => ({ isOpen: false, consecutiveFailures: 1 }),
+      claim: async () => undefined,
+      cooldown: async () => ({
+        until: new Date(NOW.getTime() + 90_000),
+        episode: 'ffff#2026-11-25T11:00:00.000Z',
+      }),
+      budgetUsed: async (key: string) => (key.startsWith('RATE#policy#') ? 3 : 0),
+    };
+    const alert = {
+      status: 'firing' as const,
+      labels: { alertname: 'KubePodCrashLooping', namespace: 'shop', pod: 'web-1', severity: 'warning' },
+      annotations: {},
+      startsAt: '2026-11-25T11:59:00.000Z',
+      generatorURL: '',
+      fingerprint: 'abcd',
+    };
+    const explanation = await explainAlert(
+      alert,
+      [policy('high', 50), policy('low', 10)],
+      { mode: 'enforce', protectedNamespaces: [], clusterBudget: { count: 30, perSeconds: 3600 }, now: NOW },
+      state,
+    );
+    expect(
+      renderExplanation(explanation, { modeSource: '--mode', policiesSource: 'table t', stateTable: 's' }),
+    ).toBe(
+      [
+        'alert KubePodCrashLooping (firing), episode abcd#2026-11-25T11:59:00.000Z',
+        'mode: enforce (--mode)',
+        'policies for KubePodCrashLooping (table t):',
+        '     POLICY  PRIORITY  WHY',
+        '  →  high    50        highest priority of 2 matching policies',
+        '  =  low     10        lower priority than high (10 < 50)',
+        'target: prod/shop/Pod/web-1',
+        'action: delete pod shop/web-1 in cluster prod (grace period 30s)',
+        'guardrails (read now from s):',
+        '        GUARDRAIL        NOW',
+        '  ok    kill switch      not paused',
+        '  ok    circuit breaker  closed, 1 of 3 failures in a row',
+        '  ok    episode claim    episode not handled yet',
+        '  STOP  cooldown         target cooling down for 1m30s more (acted on for episode ffff#2026-11-25T11:00:00.000Z)',
+        '  ok    policy budget    3 of 10 used (resets in 1h)',
+        '  ok    cluster budget   0 of 30 used (resets in 1h)',
+        'verdict: skipped cooldown: cooldown: target cooling down for 1m30s more (acted on for episode ffff#2026-11-25T11:00:00.000Z)',
+        '',
+      ].join('\n'),
+    );
+  });
+});
+
+describe('progress on long scans', () => {
+  it('prints a line on stderr per 5000 records read, not per page', async () => {
+    const { progressReporter } = await import('../../../shared/cli/audit-options.js');
+    const lines: string[] = [];
+    const report = progressReporter({
+      env: {},
+      stdout: () => {},
+      stderr: (t) => lines.push(t),
+      now: () => NOW,
+    });
+    for (const scanned of [500, 4999, 5000, 5500, 9999, 10_001]) report({ scanned, day: '2026-11-24' });
+    expect(lines).toEqual([
+      'remedy: read 5000 audit records (at 2026-11-24)…\n',
+      'remedy: read 10001 audit records (at 2026-11-24)…\n',
+    ]);
   });
 });

@@ -105,16 +105,24 @@ describe('suspending sync', () => {
 
   it('knows when there is nothing to suspend', () => {
     expect(syncsAutomatically({ tool: 'argocd' }, { syncPolicy: { automated: {} } })).toBe(true);
-    expect(syncsAutomatically({ tool: 'argocd' }, { syncPolicy: { automated: { enabled: false } } })).toBe(false);
+    expect(syncsAutomatically({ tool: 'argocd' }, { syncPolicy: { automated: { enabled: false } } })).toBe(
+      false,
+    );
     expect(syncsAutomatically({ tool: 'argocd' }, { syncPolicy: {} })).toBe(false);
     expect(syncsAutomatically({ tool: 'flux' }, { suspend: true })).toBe(false);
     expect(syncsAutomatically({ tool: 'flux' }, {})).toBe(true);
   });
 
   it('is a policy choice on the three workload actions, unset by default', () => {
-    expect(actionSchema.parse({ type: 'rollbackDeployment', gitops: 'suspendSync' })).toMatchObject({ gitops: 'suspendSync' });
-    expect(actionSchema.parse({ type: 'restartDeployment', gitops: 'rollback' })).toMatchObject({ gitops: 'rollback' });
-    expect(actionSchema.parse({ type: 'rollbackWorkload', kind: 'StatefulSet', gitops: 'notifyOnly' })).toMatchObject({
+    expect(actionSchema.parse({ type: 'rollbackDeployment', gitops: 'suspendSync' })).toMatchObject({
+      gitops: 'suspendSync',
+    });
+    expect(actionSchema.parse({ type: 'restartDeployment', gitops: 'rollback' })).toMatchObject({
+      gitops: 'rollback',
+    });
+    expect(
+      actionSchema.parse({ type: 'rollbackWorkload', kind: 'StatefulSet', gitops: 'notifyOnly' }),
+    ).toMatchObject({
       gitops: 'notifyOnly',
     });
     expect(actionSchema.parse({ type: 'rollbackDeployment' })).not.toHaveProperty('gitops');

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { type IngestDeps, type IngestRequest, ingestWebhook } from '#app/ingest.js';
-import { tokenMatches } from '#app/ingest-auth.js';
+import {
+  IngestToken,
+  TOKEN_CACHE_MS,
+  TOKEN_REFRESH_MIN_INTERVAL_MS,
+  tokenMatches,
+} from '#app/ingest-auth.js';
 import type { AlertsMessage } from '#domain/alert/webhook.js';
+import { loadIngestConfig } from '#runtime/config.js';
 import { webhookBody } from './webhook-fixture.js';
 
 const TOKEN = 'tok-3f9a8b7c6d5e4f30';
@@ -208,5 +214,78 @@ describe('tokenMatches', () => {
     expect(tokenMatches('abd', 'abc')).toBe(false);
     expect(tokenMatches('abcd', 'abc')).toBe(false);
     expect(tokenMatches('', '')).toBe(false);
+  });
+});
+
+describe('token rotation', () => {
+  it('accepts a just-rotated token by re-reading the parameter once, rate-limited', async () => {
+    let stored = 'old-token-value';
+    let now = 1_000_000;
+    let reads = 0;
+    const token = new IngestToken(
+      async () => {
+        reads += 1;
+        return stored;
+      },
+      () => now,
+    );
+    const { deps } = harness({ token: () => token.get(), refreshToken: () => token.refresh() });
+    const withToken = (t: string) => post(webhookBody(), { authorization: `Bearer ${t}` });
+    expect((await ingestWebhook(withToken('old-token-value'), deps)).statusCode).toBe(200);
+    // Rotated in SSM: the cached value is still the old one; a new-token post re-reads and is accepted.
+    stored = 'new-token-value';
+    now += 60_000;
+    expect((await ingestWebhook(withToken('new-token-value'), deps)).statusCode).toBe(200);
+    expect(reads).toBe(2);
+    // The old token is refused now; a burst of wrong tokens re-reads at most once per 30 s.
+    for (let i = 0; i < 5; i++)
+      expect((await ingestWebhook(withToken('old-token-value'), deps)).statusCode).toBe(403);
+    expect(reads).toBe(2);
+    now += TOKEN_REFRESH_MIN_INTERVAL_MS;
+    expect((await ingestWebhook(withToken('guess'), deps)).statusCode).toBe(403);
+    expect(reads).toBe(3);
+  });
+
+  it('re-reads after the cache expires even without a mismatch', async () => {
+    let now = 0;
+    let reads = 0;
+    const token = new IngestToken(
+      async () => {
+        reads += 1;
+        return 't';
+      },
+      () => now,
+    );
+    await token.get();
+    await token.get();
+    now += TOKEN_CACHE_MS + 1;
+    await token.get();
+    expect(reads).toBe(2);
+  });
+});
+
+describe('loadIngestConfig', () => {
+  const env = {
+    ALERTS_TOPIC_ARN: 'arn:aws:sns:eu-west-1:111122223333:remedy-alerts-prod',
+    INGEST_TOKEN_PARAMETER: '/remedy/prod/ingest-token',
+  };
+
+  it('reads the topic, token parameter and limits, with defaults', () => {
+    expect(loadIngestConfig(env)).toMatchObject({
+      topicArn: env.ALERTS_TOPIC_ARN,
+      tokenParameter: '/remedy/prod/ingest-token',
+      maxBodyBytes: 1024 * 1024,
+    });
+    expect(loadIngestConfig({ ...env, INGEST_MAX_BODY_BYTES: '2048' }).maxBodyBytes).toBe(2048);
+  });
+
+  it('fails closed naming each bad variable', () => {
+    expect(() => loadIngestConfig({ ...env, ALERTS_TOPIC_ARN: 'remedy-alerts' })).toThrow(
+      /ALERTS_TOPIC_ARN: ALERTS_TOPIC_ARN must be an SNS topic ARN/,
+    );
+    expect(() => loadIngestConfig({ ...env, INGEST_TOKEN_PARAMETER: 'ingest-token' })).toThrow(
+      /INGEST_TOKEN_PARAMETER must be an SSM parameter path starting with "\/"/,
+    );
+    expect(() => loadIngestConfig({ ...env, INGEST_MAX_BODY_BYTES: '10' })).toThrow(/INGEST_MAX_BODY_BYTES/);
   });
 });

@@ -6,13 +6,24 @@ import { validateName } from './podspec.js';
 
 const required = (obj: K8sObject, fields: readonly string[]): FieldError[] =>
   fields
-    .filter((f) => f.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], obj.spec) === undefined)
+    .filter(
+      (f) =>
+        f.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], obj.spec) ===
+        undefined,
+    )
     .map((f) => ({ type: 'FieldValueRequired', field: `spec.${f}`, detail: 'Required value' }));
 
 const suspendIsBoolean = (obj: K8sObject): FieldError[] =>
   obj.spec?.suspend === undefined || typeof obj.spec.suspend === 'boolean'
     ? []
-    : [{ type: 'FieldValueInvalid', field: 'spec.suspend', value: obj.spec.suspend, detail: 'must be a boolean' }];
+    : [
+        {
+          type: 'FieldValueInvalid',
+          field: 'spec.suspend',
+          value: obj.spec.suspend,
+          detail: 'must be a boolean',
+        },
+      ];
 
 export const applications: ResourceDef = {
   group: 'argoproj.io',
@@ -33,7 +44,11 @@ export const kustomizations: ResourceDef = {
   kind: 'Kustomization',
   namespaced: true,
   shortNames: ['ks'],
-  validate: (k) => [...validateName(k), ...required(k, ['interval', 'prune', 'sourceRef']), ...suspendIsBoolean(k)],
+  validate: (k) => [
+    ...validateName(k),
+    ...required(k, ['interval', 'prune', 'sourceRef']),
+    ...suspendIsBoolean(k),
+  ],
 };
 
 export const helmreleases: ResourceDef = {

@@ -83,7 +83,8 @@ export const parseSeriesSelector = (input: string): Parsed => {
   if (names.size === 0) return fail('name the metric whose series to delete (metric{…} or __name__="…")');
   if (names.size > 1) return fail('names two different metrics');
   const [metric = ''] = [...names];
-  if (!METRIC.test(metric) || METRIC.exec(metric)?.[0] !== metric) return fail(`${JSON.stringify(metric)} is not a metric name`);
+  if (!METRIC.test(metric) || METRIC.exec(metric)?.[0] !== metric)
+    return fail(`${JSON.stringify(metric)} is not a metric name`);
   return { ok: true, selector: { metric, matchers: matchers.filter((m) => m.name !== '__name__') } };
 };
 

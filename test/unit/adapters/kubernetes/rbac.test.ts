@@ -24,9 +24,10 @@ const granted = (): string[] => {
 /** The RBAC permission one request needs, read from its method and path as the API server does. */
 const permission = (method: string, path: string): string => {
   const url = new URL(path, 'https://k8s');
-  const m = /^\/(?:api\/v1|apis\/([^/]+)\/v[0-9a-z]+)\/namespaces\/[^/]+\/([^/]+)(?:\/([^/]+)(?:\/([^/]+))?)?$/.exec(
-    url.pathname,
-  );
+  const m =
+    /^\/(?:api\/v1|apis\/([^/]+)\/v[0-9a-z]+)\/namespaces\/[^/]+\/([^/]+)(?:\/([^/]+)(?:\/([^/]+))?)?$/.exec(
+      url.pathname,
+    );
   if (!m) throw new Error(`unexpected path ${path}`);
   const [, group = '', resource, name, sub] = m;
   const verb =
