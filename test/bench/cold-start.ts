@@ -4,18 +4,13 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { type Bundle, bundle, bundleFunctions, readServerlessSettings } from './support/bundle.js';
 import { type Counts, diff } from './support/dynamodb-counter.js';
-import {
-  alert,
-  type BenchEnv,
-  livePod,
-  newRelease,
-  notificationOf,
-  snsEvent,
-} from './support/env.js';
+import { alert, type BenchEnv, livePod, newRelease, notificationOf, snsEvent } from './support/env.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CHILD = fileURLToPath(new URL('./support/cold-child.mjs', import.meta.url));
-const OUT = `${ROOT}.esbuild/bench`;
+// Under node_modules (ignored by git, and not serverless-esbuild's .esbuild/ which packaging wipes), so the bundles
+// resolve the external AWS SDK from node_modules as the Lambda runtime resolves its own copy.
+const OUT = `${ROOT}node_modules/.cache/remedy-bench`;
 
 export const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
@@ -98,7 +93,9 @@ class Cold {
   }
 
   /** Wall ms of the load; `detail` gets its CPU ms and the CommonJS modules and packages it loaded. */
-  async loaded(detail?: (d: { cpuMs: number; modules: number; packages: string[] }) => void): Promise<number> {
+  async loaded(
+    detail?: (d: { cpuMs: number; modules: number; packages: string[] }) => void,
+  ): Promise<number> {
     const m = await this.next();
     if (m.type !== 'loaded') throw new Error(`child failed to load: ${String(m.error ?? this.stderr)}`);
     detail?.({ cpuMs: Number(m.cpuMs), modules: Number(m.modules), packages: m.packages as string[] });
@@ -253,7 +250,12 @@ export const runColdStart = async (
     bundles: built
       .map((b) =>
         'file' in b
-          ? { name: b.name, bytes: b.bytes, mapBytes: b.mapBytes, ...(loadErrors[b.name] ? { error: loadErrors[b.name] } : {}) }
+          ? {
+              name: b.name,
+              bytes: b.bytes,
+              mapBytes: b.mapBytes,
+              ...(loadErrors[b.name] ? { error: loadErrors[b.name] } : {}),
+            }
           : { name: b.name, error: b.error },
       )
       .concat([{ name: naive.name, bytes: naive.bytes, mapBytes: naive.mapBytes }]),

@@ -82,7 +82,10 @@ const messages = (count: number): string[] =>
 export const runDecideThroughput = (opts: { rounds: number; msPerRound: number }): ThroughputResult => {
   const cache = policies();
   const inputs = messages(50);
-  const ctx = { mode: 'enforce' as const, protectedNamespaces: ['kube-system', 'kube-public', 'kube-node-lease'] };
+  const ctx = {
+    mode: 'enforce' as const,
+    protectedNamespaces: ['kube-system', 'kube-public', 'kube-node-lease'],
+  };
   const now = new Date('2026-11-25T10:00:05.000Z');
   const outcomes: Record<string, number> = {};
   const clusterBudget = { count: 30, perSeconds: 3600 };

@@ -97,6 +97,13 @@ export const runStorm = async (
     .map((p) => String(p.metadata.name))
     .slice(0, total);
   if (pods.length < total) throw new Error(`only ${pods.length} live pods for the storm`);
+  // Let the sandbox's kubelet bring the new pods up before the clock starts: its status writes (each followed
+  // by controllers listing every pod) are the simulated cluster's work, not remedy's.
+  const settled = () =>
+    env.sandbox.store
+      .list('pods', 'demo')
+      .every((p) => (p.status as { phase?: string })?.phase === 'Running');
+  for (let i = 0; i < 600 && !settled(); i++) await new Promise((r) => setTimeout(r, 100));
   const messages = Array.from({ length: opts.notifications }, (_, n) =>
     notificationOf(
       pods

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { type ColdStartResults, type RoundTrips, runColdStart } from './cold-start.js';
 import { runDecideThroughput } from './decide-throughput.js';
 import { runLatency, runStorm } from './latency-and-storm.js';
-import { readsOf, WRITE_OPS, writesOf } from './support/dynamodb-counter.js';
+import { readsOf, WRITE_OPS } from './support/dynamodb-counter.js';
 import { startBenchEnv } from './support/env.js';
 
 const num = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
@@ -45,11 +45,16 @@ log('bench: decide throughput (pure code, this thread) …');
 const throughput = runDecideThroughput({ rounds: 5, msPerRound: 1000 });
 const loadAfter = loadavg()[0] ?? 0;
 
-/** Writes of a round trip split into the remediation's (ledger) and the notifier's (NOTIFY# thread state). */
+/** The ledger's keys (claims, guardrails, audit): the remediation's own writes. */
+const LEDGER = /^(CONTROL|ALERT|AUDIT|TARGET|RATE|BREAKER|DEADLETTER)#/;
+/** Writes of a round trip: the remediation's (ledger), the notifier's (NOTIFY# thread state), and the rest. */
 const writesBy = (t: RoundTrips) => {
   const writes = t.dynamodbCalls.filter((c) => WRITE_OPS.has(c.split(' ')[0] ?? ''));
-  const notify = writes.filter((c) => c.split(' ')[1]?.startsWith('NOTIFY#')).length;
-  return { remediation: writes.length - notify, notify };
+  const pk = (c: string) => c.split(' ')[1] ?? '';
+  const remediation = writes.filter((c) => LEDGER.test(pk(c))).length;
+  const notify = writes.filter((c) => pk(c).startsWith('NOTIFY#')).length;
+  const other = writes.filter((c) => !LEDGER.test(pk(c)) && !pk(c).startsWith('NOTIFY#'));
+  return { remediation, notify, other: other.length, otherKeys: [...new Set(other.map((c) => pk(c).split('#')[0]))] };
 };
 const ops = (c: Record<string, number>) =>
   Object.entries(c)
@@ -65,7 +70,9 @@ line(
 line();
 const naiveLoad = cold.load['naive-baseline'];
 const oursLoad = cold.load.remediate;
-line(`Bundles and cold start (a): module load until the handler is callable, median of ${cold.runs.load} fresh Node processes each`);
+line(
+  `Bundles and cold start (a): module load until the handler is callable, median of ${cold.runs.load} fresh Node processes each`,
+);
 line('| function | bundle | source map | (a) wall | (a) CPU | CommonJS modules loaded | ≤ 1 MB |');
 line('| --- | ---: | ---: | ---: | ---: | ---: | :---: |');
 for (const b of cold.bundles) {
@@ -82,7 +89,9 @@ const ratioB = oursB && naiveB ? oursB.medianLoadPlusFirstMs / naiveB.medianLoad
 const ratioBCpu =
   oursB && naiveB ? oursB.medianLoadPlusFirstCpuMs / naiveB.medianLoadPlusFirstCpuMs : Number.NaN;
 line();
-line(`(a) remediate / naive: ${ratioA.toFixed(2)}× wall, ${ratioACpu.toFixed(2)}× CPU (goal ≤ 0.3×) ${mark(ratioA <= 0.3)}`);
+line(
+  `(a) remediate / naive: ${ratioA.toFixed(2)}× wall, ${ratioACpu.toFixed(2)}× CPU (goal ≤ 0.3×) ${mark(ratioA <= 0.3)}`,
+);
 line(
   `(b) load + first invocation deleting a real pod, median of ${cold.runs.firstInvocation}: remediate ${oursB ? ms(oursB.medianLoadPlusFirstMs) : '–'} (CPU ${oursB ? ms(oursB.medianLoadPlusFirstCpuMs) : '–'}), naive ${naiveB ? ms(naiveB.medianLoadPlusFirstMs) : '–'} (CPU ${naiveB ? ms(naiveB.medianLoadPlusFirstCpuMs) : '–'}): ${ratioB.toFixed(2)}× wall, ${ratioBCpu.toFixed(2)}× CPU (goal < 1×) ${mark(ratioB < 1)}`,
 );
@@ -91,8 +100,12 @@ if (oursB && naiveB)
     `    same work, counted: remediate DynamoDB ${ops(oursB.trips.dynamodb)}, Kubernetes ${oursB.trips.kubernetes.length}, DescribeCluster ${oursB.trips.describeCluster}, SSM ${oursB.trips.ssm}, Slack ${oursB.trips.slack.length}, Grafana ${oursB.trips.grafana}; naive DynamoDB ${ops(naiveB.trips.dynamodb)}, Kubernetes ${naiveB.trips.kubernetes.length}, DescribeCluster ${naiveB.trips.describeCluster}, SSM ${naiveB.trips.ssm}, Slack ${naiveB.trips.slack.length}, Grafana ${naiveB.trips.grafana}`,
   );
 line();
-line('Round trips per remediation (counted on the wire; cold = first alert of a fresh process, warm = the next one)');
-line('| alert | | DynamoDB reads | DynamoDB writes: remediation + notifier | DynamoDB by operation | Kubernetes | DescribeCluster | STS | Slack | SSM |');
+line(
+  'Round trips per remediation (counted on the wire; cold = first alert of a fresh process, warm = the next one)',
+);
+line(
+  '| alert | | DynamoDB reads | DynamoDB writes: remediation + notifier | DynamoDB by operation | Kubernetes | DescribeCluster | STS | Slack | SSM |',
+);
 line('| --- | --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: |');
 for (const [kind, { cold: c, warm: w }] of Object.entries(cold.roundTrips)) {
   for (const [when, t] of [
@@ -102,7 +115,7 @@ for (const [kind, { cold: c, warm: w }] of Object.entries(cold.roundTrips)) {
     if (kind === 'skipped (duplicate)' && when === 'cold') continue;
     const wb = writesBy(t);
     line(
-      `| ${kind} | ${kind === 'skipped (duplicate)' ? 'redelivery' : when} | ${readsOf(t.dynamodb)} | ${wb.remediation} + ${wb.notify} | ${ops(t.dynamodb)} | ${t.kubernetes.length} | ${t.describeCluster} | ${t.sts} | ${t.slack.length} | ${t.ssm} |`,
+      `| ${kind} | ${kind === 'skipped (duplicate)' ? 'redelivery' : when} | ${readsOf(t.dynamodb)} | ${wb.remediation} + ${wb.notify} + ${wb.other}${wb.other ? ` (${wb.otherKeys.join(', ')})` : ''} | ${ops(t.dynamodb)} | ${t.kubernetes.length} | ${t.describeCluster} | ${t.sts} | ${t.slack.length} | ${t.ssm} |`,
     );
   }
 }
@@ -134,7 +147,10 @@ writeFileSync(
       at: started.toISOString(),
       machine: { ...machine, loadAverage: { before: loadBefore, after: loadAfter } },
       runs: { load: LOAD_RUNS, firstInvocation: INVOKE_RUNS, latencyAlerts: ALERTS },
-      coldStart: { ...cold, ratios: { loadWall: ratioA, loadCpu: ratioACpu, firstWall: ratioB, firstCpu: ratioBCpu } },
+      coldStart: {
+        ...cold,
+        ratios: { loadWall: ratioA, loadCpu: ratioACpu, firstWall: ratioB, firstCpu: ratioBCpu },
+      },
       throughput,
       storm,
       latency,

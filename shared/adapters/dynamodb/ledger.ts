@@ -66,7 +66,8 @@ export class DynamoLedger implements Ledger {
       token,
       reservationChecks(this.table, req, token, { breakerMayHaveFailures: true }),
     );
-    if (plain === 'breaker-has-failures') throw new Error('unreachable: the plain breaker check failed softly');
+    if (plain === 'breaker-has-failures')
+      throw new Error('unreachable: the plain breaker check failed softly');
     if (plain.reserved) this.resetOnSuccess.add(token);
     return plain;
   }

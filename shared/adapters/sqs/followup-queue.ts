@@ -8,6 +8,8 @@ export interface FollowupQueueOptions {
   region: string;
   /** Endpoint override (the local stack's queue). */
   endpoint?: string | undefined;
+  /** Fixed credentials (tools, tests); default: the SDK's chain (the function's role). */
+  credentials?: { accessKeyId: string; secretAccessKey: string } | undefined;
 }
 
 /**
@@ -39,6 +41,7 @@ export class SqsFollowupQueue implements FollowupScheduler {
       client: new SQSClient({
         region: this.o.region,
         ...(this.o.endpoint ? { endpoint: this.o.endpoint } : {}),
+        ...(this.o.credentials ? { credentials: { ...this.o.credentials } } : {}),
         maxAttempts: 3,
       }),
       send: SendMessageCommand,

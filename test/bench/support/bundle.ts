@@ -70,7 +70,10 @@ export const readServerlessSettings = (root: string): ServerlessSettings => {
 const envValue = (key: string, value: unknown, params: Record<string, unknown>): string => {
   const param = typeof value === 'string' ? /^\$\{param:(\w+)\}$/.exec(value)?.[1] : undefined;
   const resolved = param ? params[param] : value;
-  if ((typeof resolved === 'string' && resolved !== '' && !resolved.includes('${')) || typeof resolved === 'number')
+  if (
+    (typeof resolved === 'string' && resolved !== '' && !resolved.includes('${')) ||
+    typeof resolved === 'number'
+  )
     return String(resolved);
   if (key.endsWith('_ARN')) return 'arn:aws:sns:us-east-1:123456789012:remedy-bench';
   if (key.endsWith('_URL')) return 'http://127.0.0.1:9/remedy-bench';
@@ -136,7 +139,11 @@ export const bundleFunctions = async (
       continue;
     }
     try {
-      const built = await bundle(settings.esbuild, { name: fn.name, source, exportName: fn.exportName }, outDir);
+      const built = await bundle(
+        settings.esbuild,
+        { name: fn.name, source, exportName: fn.exportName },
+        outDir,
+      );
       bundles.push({ ...built, environment: fn.environment });
     } catch (error) {
       bundles.push({ name: fn.name, error: (error as Error).message.split('\n')[0] ?? 'build failed' });

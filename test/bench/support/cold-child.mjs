@@ -20,7 +20,13 @@ const modules = Object.keys(createRequire(import.meta.url).cache);
 const packages = [
   ...new Set(modules.map((m) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(m)?.[1]).filter(Boolean)),
 ];
-process.send({ type: 'loaded', loadMs, cpuMs: (cpu.user + cpu.system) / 1000, modules: modules.length, packages });
+process.send({
+  type: 'loaded',
+  loadMs,
+  cpuMs: (cpu.user + cpu.system) / 1000,
+  modules: modules.length,
+  packages,
+});
 process.on('message', async (msg) => {
   if (msg.type === 'exit') process.exit(0);
   if (msg.type !== 'invoke') return;
@@ -41,6 +47,11 @@ process.on('message', async (msg) => {
     const result = await handler(msg.event, context);
     process.send({ type: 'done', ms: performance.now() - t, cpuMs: cpuMs(), result });
   } catch (error) {
-    process.send({ type: 'done', ms: performance.now() - t, cpuMs: cpuMs(), error: String(error?.stack ?? error) });
+    process.send({
+      type: 'done',
+      ms: performance.now() - t,
+      cpuMs: cpuMs(),
+      error: String(error?.stack ?? error),
+    });
   }
 });

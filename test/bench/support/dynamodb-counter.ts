@@ -1,7 +1,7 @@
 // A counting proxy in front of DynamoDB Local: every call any process makes (the bench itself, the local stack,
 // fresh child processes) is counted by operation from its X-Amz-Target header, so round trips are counted on
 // the wire, exactly, whoever sends them.
-import { request as httpRequest, createServer, type Server } from 'node:http';
+import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export type Counts = Record<string, number>;
@@ -30,7 +30,10 @@ export const startDynamoDbCounter = async (target: string): Promise<DynamoDbCoun
   const counts: Counts = {};
   const log: string[] = [];
   const server: Server = createServer(async (req, res) => {
-    const op = String(req.headers['x-amz-target'] ?? '?').split('.').at(-1) ?? '?';
+    const op =
+      String(req.headers['x-amz-target'] ?? '?')
+        .split('.')
+        .at(-1) ?? '?';
     counts[op] = (counts[op] ?? 0) + 1;
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);

@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { startDynamoDbLocal } from '../../../infra/local/dynamodb-local.js';
-import { type LocalStack, startLocalStack } from '../../../infra/local/stack.js';
 import type { Sandbox } from '../../../infra/local/sandbox/index.js';
+import { type LocalStack, startLocalStack } from '../../../infra/local/stack.js';
 import { type DynamoDbCounter, startDynamoDbCounter } from './dynamodb-counter.js';
 
 export const STORM_BUDGET = 10;
@@ -17,7 +17,11 @@ const policies = [
   {
     name: 'bench-delete-pod',
     match: { alertname: 'KubePodCrashLooping' },
-    target: { cluster: { value: 'sandbox' }, namespace: { fromLabel: 'namespace' }, pod: { fromLabel: 'pod' } },
+    target: {
+      cluster: { value: 'sandbox' },
+      namespace: { fromLabel: 'namespace' },
+      pod: { fromLabel: 'pod' },
+    },
     action: { type: 'deletePod', gracePeriodSeconds: 0 },
     guard: { maxActions: { count: 10_000, per: '1h' } },
   },
@@ -36,7 +40,11 @@ const policies = [
   {
     name: 'bench-storm',
     match: { alertname: STORM_ALERTNAME },
-    target: { cluster: { value: 'sandbox' }, namespace: { fromLabel: 'namespace' }, pod: { fromLabel: 'pod' } },
+    target: {
+      cluster: { value: 'sandbox' },
+      namespace: { fromLabel: 'namespace' },
+      pod: { fromLabel: 'pod' },
+    },
     action: { type: 'deletePod', gracePeriodSeconds: 0 },
     guard: { maxActions: { count: STORM_BUDGET, per: '1h' } },
   },
