@@ -199,7 +199,8 @@ export const runColdStart = async (
       const { ms, cpuMs } = await cold.invoke(deleteEvent());
       const trips = tripsSince(env, before);
       if (!trips.kubernetes.some((k) => k.startsWith('DELETE'))) throw new Error(`${b.name} deleted no pod`);
-      const entry = (first[b.name] ??= { total: [], cpu: [], invoke: [] });
+      const entry = first[b.name] ?? { total: [], cpu: [], invoke: [] };
+      first[b.name] = entry;
       entry.total.push(loadMs + ms);
       entry.cpu.push(loadCpuMs + cpuMs);
       entry.invoke.push(ms);

@@ -54,7 +54,12 @@ const writesBy = (t: RoundTrips) => {
   const remediation = writes.filter((c) => LEDGER.test(pk(c))).length;
   const notify = writes.filter((c) => pk(c).startsWith('NOTIFY#')).length;
   const other = writes.filter((c) => !LEDGER.test(pk(c)) && !pk(c).startsWith('NOTIFY#'));
-  return { remediation, notify, other: other.length, otherKeys: [...new Set(other.map((c) => pk(c).split('#')[0]))] };
+  return {
+    remediation,
+    notify,
+    other: other.length,
+    otherKeys: [...new Set(other.map((c) => pk(c).split('#')[0]))],
+  };
 };
 const ops = (c: Record<string, number>) =>
   Object.entries(c)

@@ -76,7 +76,7 @@ export const handler = async (event: SnsEvent) => {
         }),
       );
       const policy = Items[0]?.document;
-      if (!policy || policy.action?.type !== 'deletePod') continue;
+      if (policy?.action?.type !== 'deletePod') continue;
       const cluster = resolve(policy.target.cluster, alert.labels) ?? '';
       const namespace = resolve(policy.target.namespace, alert.labels) ?? '';
       const pod = resolve(policy.target.pod, alert.labels) ?? '';
