@@ -8,7 +8,8 @@ import { buildDependencies } from '#runtime/wiring.js';
 const config = loadConfig();
 const base = buildDependencies(config);
 const { verification } = base;
-if (!verification?.scheduler) throw new Error('followup needs FOLLOWUP_QUEUE_URL (long waits are re-sent to it)');
+if (!verification?.scheduler)
+  throw new Error('followup needs FOLLOWUP_QUEUE_URL (long waits are re-sent to it)');
 const deps: FollowupDeps = {
   store: verification.store,
   scheduler: verification.scheduler,

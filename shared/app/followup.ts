@@ -1,10 +1,10 @@
-import type { AuditRecord, VerifyOutcome } from '#domain/audit.js';
 import { formatDuration } from '#domain/actions/duration.js';
+import type { AuditRecord, VerifyOutcome } from '#domain/audit.js';
 import type { NotifySettings } from '#domain/notify/schema.js';
 import type { Clusters, Ledger, Logger, Metrics, Notifier, PrometheusQueries } from '#domain/ports.js';
 import { targetRef } from '#domain/target/target.js';
 import { type FollowupMessage, parseFollowup } from '#domain/verify/message.js';
-import { queryVerdict, secondsBetween, stillEarly, delaySecondsUntil } from '#domain/verify/outcome.js';
+import { delaySecondsUntil, queryVerdict, secondsBetween, stillEarly } from '#domain/verify/outcome.js';
 import type { FollowupScheduler, VerificationStore } from '#domain/verify/ports.js';
 import { rolloutState } from '#domain/verify/rollout.js';
 import type { VerifySpec } from '#domain/verify/schema.js';
@@ -54,7 +54,13 @@ export const followUp = async (
     const at = deps.clock().toISOString();
     deps.metrics.count('FollowupRejected');
     deps.logger.error(parsed.reason, { messageId });
-    await deps.ledger.deadLetter({ at, reason: parsed.reason, code: 'invalid-followup', messageId, message: body });
+    await deps.ledger.deadLetter({
+      at,
+      reason: parsed.reason,
+      code: 'invalid-followup',
+      messageId,
+      message: body,
+    });
     return { kind: 'rejected', reason: parsed.reason };
   }
   const m = parsed.message;
@@ -155,7 +161,9 @@ const rollout = async (
 ): Promise<Finding> => {
   const { target, plan, details } = m.action;
   const kind =
-    plan?.action === 'rollbackWorkload' ? plan.kind : ('Deployment' as 'Deployment' | 'StatefulSet' | 'DaemonSet');
+    plan?.action === 'rollbackWorkload'
+      ? plan.kind
+      : ('Deployment' as 'Deployment' | 'StatefulSet' | 'DaemonSet');
   // The executor names the workload it found from a pod; a workload target names itself.
   const named = details?.[kind.toLowerCase()] ?? details?.deployment;
   const name = typeof named === 'string' ? named : target.kind === kind ? target.name : undefined;
@@ -171,7 +179,12 @@ const rollout = async (
     if (!object) return inconclusive('target-gone', `${subject} no longer exists`, {});
     const state = rolloutState(kind, object);
     if (state.state === 'complete')
-      return { verdict: 'recovered', code: 'rollout-complete', reason: `${subject} ${state.reason}`, details: {} };
+      return {
+        verdict: 'recovered',
+        code: 'rollout-complete',
+        reason: `${subject} ${state.reason}`,
+        details: {},
+      };
     return {
       verdict: 'not-recovered',
       code: state.state === 'failed' ? 'rollout-failed' : 'rollout-incomplete',
@@ -191,7 +204,9 @@ const query = async (
   signal?: AbortSignal,
 ): Promise<Finding> => {
   if (!deps.prometheus)
-    return inconclusive('no-prometheus', 'no Prometheus is configured for the query check', { query: v.query });
+    return inconclusive('no-prometheus', 'no Prometheus is configured for the query check', {
+      query: v.query,
+    });
   const labels = m.action.alert?.labels ?? {};
   const result = await runCheck(v, labels, m.action.target.cluster, deps.prometheus, signal);
   const verdict = queryVerdict(result.status, v.onEmpty);
@@ -267,7 +282,12 @@ const maybeQuarantine = async (m: FollowupMessage, deps: FollowupDeps): Promise<
     reason: `policy ${policy} ${reason}`,
     details: { notRecovered: count, withinSeconds: q.withinSeconds },
     ...(notify
-      ? { notify: { ...notify, ...(notify.ticket ? { ticket: { ...notify.ticket, when: ['always' as const] } } : {}) } }
+      ? {
+          notify: {
+            ...notify,
+            ...(notify.ticket ? { ticket: { ...notify.ticket, when: ['always' as const] } } : {}),
+          },
+        }
       : {}),
   };
   await deps.ledger.audit(record);
@@ -281,6 +301,8 @@ const notifySafely = async (deps: FollowupDeps, r: AuditRecord): Promise<void> =
     await deps.notifier.notify(r);
   } catch (error) {
     deps.metrics.count('NotifyFailed');
-    deps.logger.warn('notifier failed; the verdict stands and is audited', { error: (error as Error).message });
+    deps.logger.warn('notifier failed; the verdict stands and is audited', {
+      error: (error as Error).message,
+    });
   }
 };

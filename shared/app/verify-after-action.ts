@@ -39,7 +39,9 @@ export const afterAction = async (
     await deps.store.actionTaken({ episode, policy, actedAt: acted.at, target: targetRef(target) });
     if (!verify) return;
     if (!deps.scheduler) {
-      observe.logger.warn(`policy ${policy} asks to verify, but no followup queue is configured`, { episode });
+      observe.logger.warn(`policy ${policy} asks to verify, but no followup queue is configured`, {
+        episode,
+      });
       observe.metrics.count('FollowupNotScheduled', { policy });
       return;
     }

@@ -6,9 +6,9 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DynamoPolicyStore } from '#adapters/dynamodb/policy-store.js';
-import { runCli } from '../../shared/cli/main.js';
 import { LOCAL_CREDENTIALS } from '../../infra/local/aws/local-account.js';
 import { type LocalStack, startLocalStack } from '../../infra/local/stack.js';
+import { runCli } from '../../shared/cli/main.js';
 import { waitFor } from '../support/e2e.js';
 import { publish } from '../support/sns-publish.js';
 
@@ -47,10 +47,12 @@ describe('alert → delete pod → delayed followup → recovered', () => {
     });
     doc = DynamoDBDocumentClient.from(client);
     const silent = { info: () => {}, warn: () => {}, error: () => {} };
-    await new DynamoPolicyStore(doc, stack.tables.policies, { logger: silent, metrics: { count: () => {} }, now: Date.now }, 0).put(
-      POLICY,
-      new Date().toISOString(),
-    );
+    await new DynamoPolicyStore(
+      doc,
+      stack.tables.policies,
+      { logger: silent, metrics: { count: () => {} }, now: Date.now },
+      0,
+    ).put(POLICY, new Date().toISOString());
   });
   afterAll(async () => {
     client?.destroy();
@@ -116,7 +118,10 @@ describe('alert → delete pod → delayed followup → recovered', () => {
     expect(records[1]).toMatchObject({ code: 'alert-resolved', policy: 'verify-demo' });
     // The resolve (audited under the alert: it names no target) says how long after the action it came.
     const [resolved] = await audit('AUDIT#alert/RemedyVerifyDemo');
-    expect(resolved).toMatchObject({ outcome: 'resolved', details: { secondsSinceAction: expect.any(Number) } });
+    expect(resolved).toMatchObject({
+      outcome: 'resolved',
+      details: { secondsSinceAction: expect.any(Number) },
+    });
     const [sent] = stack.queues.sqs.sent;
     expect(sent?.delaySeconds).toBe(3);
     await stack.queues.sqs.idle();

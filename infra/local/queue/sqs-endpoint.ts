@@ -172,9 +172,17 @@ export async function startSqsEndpoint(options: SqsEndpointOptions): Promise<Sqs
         messages.splice(at, 1); // deleted: the event source deletes what succeeded
       } else if (m.receiveCount >= spec.maxReceiveCount) {
         messages.splice(at, 1);
-        const dead = { queue: name, messageId: m.messageId, body: m.body, receiveCount: m.receiveCount, lastError: error };
+        const dead = {
+          queue: name,
+          messageId: m.messageId,
+          body: m.body,
+          receiveCount: m.receiveCount,
+          lastError: error,
+        };
         deadLetters.push(dead);
-        log(`sqs ${name}: message ${m.messageId} moved to the dead-letter queue after ${m.receiveCount} receives (${error})`);
+        log(
+          `sqs ${name}: message ${m.messageId} moved to the dead-letter queue after ${m.receiveCount} receives (${error})`,
+        );
         await options.onDeadLetter?.(dead);
       }
       // else: stays, visible again at visibleAt (set when received).
@@ -202,12 +210,24 @@ export async function startSqsEndpoint(options: SqsEndpointOptions): Promise<Sqs
     const queue = queueOf(input.QueueUrl);
     const body = input.MessageBody;
     if (typeof body !== 'string' || body.length === 0)
-      throw new SqsError('com.amazonaws.sqs#MissingParameter', 'AWS.SimpleQueueService.MissingParameter', 'The request must contain the parameter MessageBody.');
+      throw new SqsError(
+        'com.amazonaws.sqs#MissingParameter',
+        'AWS.SimpleQueueService.MissingParameter',
+        'The request must contain the parameter MessageBody.',
+      );
     if (Buffer.byteLength(body, 'utf8') > MAX_MESSAGE_BYTES)
-      throw new SqsError('com.amazonaws.sqs#InvalidParameterValue', 'InvalidParameterValue', `One or more parameters are invalid. Reason: Message must be shorter than ${MAX_MESSAGE_BYTES} bytes.`);
+      throw new SqsError(
+        'com.amazonaws.sqs#InvalidParameterValue',
+        'InvalidParameterValue',
+        `One or more parameters are invalid. Reason: Message must be shorter than ${MAX_MESSAGE_BYTES} bytes.`,
+      );
     const delay = input.DelaySeconds ?? 0;
     if (typeof delay !== 'number' || !Number.isInteger(delay) || delay < 0 || delay > MAX_DELAY_SECONDS)
-      throw new SqsError('com.amazonaws.sqs#InvalidParameterValue', 'InvalidParameterValue', `Value ${String(delay)} for parameter DelaySeconds is invalid. Reason: must be between 0 and ${MAX_DELAY_SECONDS}, if provided.`);
+      throw new SqsError(
+        'com.amazonaws.sqs#InvalidParameterValue',
+        'InvalidParameterValue',
+        `Value ${String(delay)} for parameter DelaySeconds is invalid. Reason: must be between 0 and ${MAX_DELAY_SECONDS}, if provided.`,
+      );
     const now = Date.now();
     const m: Message = {
       messageId: randomUUID(),
@@ -231,31 +251,53 @@ export async function startSqsEndpoint(options: SqsEndpointOptions): Promise<Sqs
     try {
       const target = String(request.headers['x-amz-target'] ?? '');
       if (request.method !== 'POST' || !target.startsWith('AmazonSQS.'))
-        throw new SqsError('com.amazonaws.sqs#InvalidAction', 'InvalidAction', 'only the AWS JSON protocol (x-amz-target: AmazonSQS.*) is served here');
+        throw new SqsError(
+          'com.amazonaws.sqs#InvalidAction',
+          'InvalidAction',
+          'only the AWS JSON protocol (x-amz-target: AmazonSQS.*) is served here',
+        );
       const auth = verifySigV4(
         { method: 'POST', url: request.url ?? '/', headers: request.headers, body },
         { service: 'sqs', region, lookup: (id) => credentials.find((c) => c.accessKeyId === id) },
       );
-      if (!auth.ok) throw new SqsError('com.amazonaws.sqs#InvalidSecurity', 'InvalidSecurity', auth.message, auth.status);
+      if (!auth.ok)
+        throw new SqsError('com.amazonaws.sqs#InvalidSecurity', 'InvalidSecurity', auth.message, auth.status);
       let input: Record<string, unknown>;
       try {
         input = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
       } catch {
-        throw new SqsError('com.amazonaws.sqs#InvalidParameterValue', 'InvalidParameterValue', 'request body is not JSON');
+        throw new SqsError(
+          'com.amazonaws.sqs#InvalidParameterValue',
+          'InvalidParameterValue',
+          'request body is not JSON',
+        );
       }
       const action = target.slice('AmazonSQS.'.length);
       const result =
         action === 'SendMessage'
           ? sendMessage(input)
           : action === 'GetQueueUrl'
-            ? { QueueUrl: queueOf(queueUrl(String(input.QueueName ?? ''))) && queueUrl(String(input.QueueName)) }
+            ? {
+                QueueUrl:
+                  queueOf(queueUrl(String(input.QueueName ?? ''))) && queueUrl(String(input.QueueName)),
+              }
             : (() => {
-                throw new SqsError('com.amazonaws.sqs#UnsupportedOperation', 'AWS.SimpleQueueService.UnsupportedOperation', `${action} is not served by the local queue`);
+                throw new SqsError(
+                  'com.amazonaws.sqs#UnsupportedOperation',
+                  'AWS.SimpleQueueService.UnsupportedOperation',
+                  `${action} is not served by the local queue`,
+                );
               })();
-      response.writeHead(200, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': randomUUID() });
+      response.writeHead(200, {
+        'content-type': 'application/x-amz-json-1.0',
+        'x-amzn-requestid': randomUUID(),
+      });
       response.end(JSON.stringify(result));
     } catch (error) {
-      const e = error instanceof SqsError ? error : new SqsError('com.amazonaws.sqs#InternalError', 'InternalError', String(error), 500);
+      const e =
+        error instanceof SqsError
+          ? error
+          : new SqsError('com.amazonaws.sqs#InternalError', 'InternalError', String(error), 500);
       log(`sqs refused a request: ${e.message}`);
       response.writeHead(e.status, {
         'content-type': 'application/x-amz-json-1.0',
@@ -280,7 +322,10 @@ export async function startSqsEndpoint(options: SqsEndpointOptions): Promise<Sqs
     queueArn,
     consume(queue, consumer) {
       if (!queues.has(queue)) throw new Error(`no local queue named ${queue}`);
-      consumers.set(queue, { ...consumer, batchSize: Math.min(MAX_BATCH_SIZE, Math.max(1, consumer.batchSize)) });
+      consumers.set(queue, {
+        ...consumer,
+        batchSize: Math.min(MAX_BATCH_SIZE, Math.max(1, consumer.batchSize)),
+      });
       queueMicrotask(pump);
     },
     sent,
@@ -329,7 +374,9 @@ export const failedIds = (response: unknown, batch: ReadonlyArray<{ messageId: s
 const messageAttributes = (input: unknown): SQSRecord['messageAttributes'] => {
   if (typeof input !== 'object' || input === null) return {};
   const out: SQSRecord['messageAttributes'] = {};
-  for (const [name, value] of Object.entries(input as Record<string, { DataType?: string; StringValue?: string }>)) {
+  for (const [name, value] of Object.entries(
+    input as Record<string, { DataType?: string; StringValue?: string }>,
+  )) {
     out[name] = {
       dataType: value.DataType ?? 'String',
       ...(value.StringValue !== undefined ? { stringValue: value.StringValue } : {}),

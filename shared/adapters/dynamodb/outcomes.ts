@@ -10,8 +10,8 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { AuditRecord, VerifyOutcome } from '#domain/audit.js';
 import { targetRef } from '#domain/target/target.js';
-import type { ActionFacts, OutcomeEntry, VerificationStore } from '#domain/verify/ports.js';
 import { secondsBetween } from '#domain/verify/outcome.js';
+import type { ActionFacts, OutcomeEntry, VerificationStore } from '#domain/verify/ports.js';
 import { BREAKER_SK, breakerKey } from './controls.js';
 import { AUDIT_TTL_SECONDS, dayShard } from './ledger.js';
 
@@ -244,7 +244,9 @@ export class DynamoOutcomes implements VerificationStore {
       const page = await this.client.send(
         new QueryCommand({
           TableName: this.table,
-          KeyConditionExpression: until ? 'pk = :pk AND sk BETWEEN :since AND :until' : 'pk = :pk AND sk >= :since',
+          KeyConditionExpression: until
+            ? 'pk = :pk AND sk BETWEEN :since AND :until'
+            : 'pk = :pk AND sk >= :since',
           ExpressionAttributeValues: {
             ':pk': `OUTCOMES#${policy}`,
             ':since': since,

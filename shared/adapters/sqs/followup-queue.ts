@@ -17,7 +17,9 @@ export interface FollowupQueueOptions {
  * The SQS client loads on the first send, so a remediate invocation that never acts does not pay for it.
  */
 export class SqsFollowupQueue implements FollowupScheduler {
-  private client: Promise<{ client: SQSClient; send: typeof import('@aws-sdk/client-sqs').SendMessageCommand }> | undefined;
+  private client:
+    | Promise<{ client: SQSClient; send: typeof import('@aws-sdk/client-sqs').SendMessageCommand }>
+    | undefined;
 
   constructor(private readonly o: FollowupQueueOptions) {}
 

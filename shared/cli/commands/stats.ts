@@ -49,7 +49,12 @@ export function statsCommand(deps: TableDeps = {}): CliCommand {
       const now = io.now();
       const since = parseTimeFlag('--since', values.since ?? '7d', now, STATS_USAGE);
       const target = await resolveTableTarget(
-        { table: values['table-state'], endpoint: values.endpoint, region: values.region, local: values.local },
+        {
+          table: values['table-state'],
+          endpoint: values.endpoint,
+          region: values.region,
+          local: values.local,
+        },
         io,
         STATS_USAGE,
         'state',

@@ -31,7 +31,10 @@ export interface VerificationStore {
   /** Remembers an action (enforce mode, acted): for the followup, the resolve and `remedy stats`. */
   actionTaken(a: { episode: string; policy: string; actedAt: string; target: string }): Promise<void>;
   /** Notes the resolve of an acted-on episode; undefined when remedy did not act on it. */
-  resolution(episode: string, resolvedAt: string): Promise<(ActionFacts & { resolvedAt: string }) | undefined>;
+  resolution(
+    episode: string,
+    resolvedAt: string,
+  ): Promise<(ActionFacts & { resolvedAt: string }) | undefined>;
   action(episode: string): Promise<ActionFacts | undefined>;
   /**
    * Records the verdict and its audit record in one transaction; 'duplicate' when the episode already has one

@@ -23,7 +23,11 @@ const workload = z.object({
       updatedNumberScheduled: count,
       numberAvailable: count,
       conditions: z
-        .array(z.object({ type: z.string(), status: z.string().optional(), reason: z.string().optional() }).loose())
+        .array(
+          z
+            .object({ type: z.string(), status: z.string().optional(), reason: z.string().optional() })
+            .loose(),
+        )
         .optional(),
     })
     .loose()
@@ -34,7 +38,10 @@ const workload = z.object({
  * The rollout of a Deployment, StatefulSet or DaemonSet as the API returned it: complete, still progressing, or
  * failed (the Deployment's progress deadline passed). Unparseable objects throw: the caller says inconclusive.
  */
-export const rolloutState = (kind: 'Deployment' | 'StatefulSet' | 'DaemonSet', object: unknown): RolloutState => {
+export const rolloutState = (
+  kind: 'Deployment' | 'StatefulSet' | 'DaemonSet',
+  object: unknown,
+): RolloutState => {
   const w = workload.parse(object);
   const status = w.status ?? {};
   if ((status.observedGeneration ?? -1) < (w.metadata.generation ?? 0))
@@ -56,14 +63,20 @@ export const rolloutState = (kind: 'Deployment' | 'StatefulSet' | 'DaemonSet', o
       };
     if (available < updated)
       return { state: 'progressing', reason: `${available} of ${updated} updated replicas are available` };
-    return { state: 'complete', reason: `rolled out: ${available} of ${desired} replicas updated and available` };
+    return {
+      state: 'complete',
+      reason: `rolled out: ${available} of ${desired} replicas updated and available`,
+    };
   }
   if (kind === 'StatefulSet') {
     const ready = status.readyReplicas ?? 0;
     if (ready < desired) return { state: 'progressing', reason: `${ready} of ${desired} pods are ready` };
     if (status.updateRevision !== undefined && status.currentRevision !== status.updateRevision)
       return { state: 'progressing', reason: `pods are still moving to revision ${status.updateRevision}` };
-    return { state: 'complete', reason: `rolled out: ${ready} of ${desired} pods ready at the current revision` };
+    return {
+      state: 'complete',
+      reason: `rolled out: ${ready} of ${desired} pods ready at the current revision`,
+    };
   }
   const want = status.desiredNumberScheduled ?? 0;
   const updated = status.updatedNumberScheduled ?? 0;

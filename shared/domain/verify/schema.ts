@@ -58,7 +58,8 @@ export const verifySchema = z
     if (chosen !== 1)
       ctx.addIssue({
         code: 'custom',
-        message: 'say what to check, exactly one of: query (+ condition), alertResolved: true, rolloutComplete: true',
+        message:
+          'say what to check, exactly one of: query (+ condition), alertResolved: true, rolloutComplete: true',
       });
     if ((v.query === undefined) !== (v.condition === undefined))
       ctx.addIssue({

@@ -1,5 +1,5 @@
-import type { OutcomeEntry } from './ports.js';
 import { median } from './outcome.js';
+import type { OutcomeEntry } from './ports.js';
 
 /** A policy's effectiveness over a window: what its actions achieved. */
 export interface PolicyStats {

@@ -114,7 +114,9 @@ describe('followup: verification after acting, against DynamoDB Local and the sa
 
     // Act: Alertmanager resolves the alert.
     const endsAt = new Date(Date.now() + 1000).toISOString();
-    await publish([{ labels: { namespace: 'demo', pod }, fingerprint: fp, startsAt, status: 'resolved', endsAt }]);
+    await publish([
+      { labels: { namespace: 'demo', pod }, fingerprint: fp, startsAt, status: 'resolved', endsAt },
+    ]);
     const resolved = h.notifier.records.at(-1);
     expect(resolved).toMatchObject({ outcome: 'resolved' });
     expect(resolved?.details?.secondsSinceAction).toEqual(expect.any(Number));
@@ -133,13 +135,17 @@ describe('followup: verification after acting, against DynamoDB Local and the sa
       group: scheduled.message.action.group,
       plan: { action: 'deletePod' },
     });
-    const audit = (await h.tables.doc.send(
-      new (await import('@aws-sdk/lib-dynamodb')).QueryCommand({
-        TableName: h.tables.stateTable,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': `AUDIT#sandbox/demo/Pod/${pod}` },
-      }),
-    )).Items;
+    const audit = (
+      await h.tables.doc.send(
+        new (
+          await import('@aws-sdk/lib-dynamodb')
+        ).QueryCommand({
+          TableName: h.tables.stateTable,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': `AUDIT#sandbox/demo/Pod/${pod}` },
+        }),
+      )
+    ).Items;
     expect(audit?.map((i) => i.outcome)).toEqual(['acted', 'recovered']);
     const [entry] = await store.entries(POLICY, scheduled.message.action.at);
     expect(entry).toMatchObject({ outcome: 'recovered', secondsToRecovery: expect.any(Number) });

@@ -52,7 +52,12 @@ describe('local SQS queue with Lambda event-source semantics', () => {
         return { batchItemFailures: [] };
       },
     });
-    const sender = new SqsFollowupQueue({ queueUrl: q.queueUrl('FollowupQueue'), region: 'us-east-1', endpoint: q.url, credentials: LOCAL_CREDENTIALS });
+    const sender = new SqsFollowupQueue({
+      queueUrl: q.queueUrl('FollowupQueue'),
+      region: 'us-east-1',
+      endpoint: q.url,
+      credentials: LOCAL_CREDENTIALS,
+    });
     // Act
     const sentAt = Date.now();
     await sender.schedule(message('fp#t'), 1);
@@ -68,7 +73,10 @@ describe('local SQS queue with Lambda event-source semantics', () => {
       attributes: { ApproximateReceiveCount: '1' },
       messageAttributes: { episode: { dataType: 'String', stringValue: 'fp#t' } },
     });
-    expect(JSON.parse(record?.body ?? '')).toMatchObject({ kind: FOLLOWUP_KIND, action: { episode: 'fp#t' } });
+    expect(JSON.parse(record?.body ?? '')).toMatchObject({
+      kind: FOLLOWUP_KIND,
+      action: { episode: 'fp#t' },
+    });
   });
 
   it('redelivers only the messages named in batchItemFailures, then moves a poison message to the dead letters', async () => {
@@ -89,7 +97,12 @@ describe('local SQS queue with Lambda event-source semantics', () => {
         return { batchItemFailures: failures };
       },
     });
-    const sender = new SqsFollowupQueue({ queueUrl: q.queueUrl('FollowupQueue'), region: 'us-east-1', endpoint: q.url, credentials: LOCAL_CREDENTIALS });
+    const sender = new SqsFollowupQueue({
+      queueUrl: q.queueUrl('FollowupQueue'),
+      region: 'us-east-1',
+      endpoint: q.url,
+      credentials: LOCAL_CREDENTIALS,
+    });
     // Act
     await Promise.all(['ok', 'flaky', 'poison'].map((e) => sender.schedule(message(e), 0)));
     await q.idle();
@@ -112,7 +125,12 @@ describe('local SQS queue with Lambda event-source semantics', () => {
         return {};
       },
     });
-    const sender = new SqsFollowupQueue({ queueUrl: q.queueUrl('FollowupQueue'), region: 'us-east-1', endpoint: q.url, credentials: LOCAL_CREDENTIALS });
+    const sender = new SqsFollowupQueue({
+      queueUrl: q.queueUrl('FollowupQueue'),
+      region: 'us-east-1',
+      endpoint: q.url,
+      credentials: LOCAL_CREDENTIALS,
+    });
     await sender.schedule(message('a'), 0);
     await waitFor('the redelivery', () => calls >= 2);
     await q.idle();
@@ -123,7 +141,13 @@ describe('local SQS queue with Lambda event-source semantics', () => {
     const q = await start();
     const good = client(q.url);
     await expect(
-      good.send(new SendMessageCommand({ QueueUrl: q.queueUrl('FollowupQueue'), MessageBody: 'x', DelaySeconds: 901 })),
+      good.send(
+        new SendMessageCommand({
+          QueueUrl: q.queueUrl('FollowupQueue'),
+          MessageBody: 'x',
+          DelaySeconds: 901,
+        }),
+      ),
     ).rejects.toThrow(/DelaySeconds is invalid/);
     await expect(
       good.send(new SendMessageCommand({ QueueUrl: q.queueUrl('Nope'), MessageBody: 'x' })),

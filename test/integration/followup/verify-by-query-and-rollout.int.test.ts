@@ -5,6 +5,8 @@ import { type FollowupDeps, followUp } from '#app/followup.js';
 import { remediateNotification } from '#app/remediate-notification.js';
 import type { FollowupMessage } from '#domain/verify/message.js';
 import type { FollowupScheduler } from '#domain/verify/ports.js';
+import { rolloutState } from '#domain/verify/rollout.js';
+import { waitFor } from '../../support/e2e.js';
 import {
   type Exporter,
   type RunningPrometheus,
@@ -14,8 +16,6 @@ import {
 } from '../../support/prometheus.js';
 import { notification, type RemedyHarness, startRemedy } from '../../support/remedy.js';
 import { fingerprint } from '../../support/workloads.js';
-import { waitFor } from '../../support/e2e.js';
-import { rolloutState } from '#domain/verify/rollout.js';
 
 const RESTARTS = 'remedy_test_container_restarts_recent';
 

@@ -70,7 +70,8 @@ describe('npm start runs Prometheus for policy analysis', () => {
 
   it('does not restart a pod Prometheus sees no restarts for, having asked through the AMP route', async () => {
     const pod = demoPod();
-    await waitForValue(prometheus, `sum(kube_pod_container_status_restarts_total{pod="${pod}"})`, 0);
+    // increase() needs two scrapes of the counter in its window: until then the honest answer is "no data".
+    await waitForQuery(prometheus, `increase(kube_pod_container_status_restarts_total{pod="${pod}"}[15m])`);
     const record = await fire('PodRestartingOften', pod, 'ab01');
     expect(record).toMatchObject({
       outcome: 'skipped',

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { parseFollowup } from '#domain/verify/message.js';
 import { delaySecondsUntil, dueAt, median, queryVerdict, stillEarly } from '#domain/verify/outcome.js';
 import { rolloutState } from '#domain/verify/rollout.js';
 import { summarize } from '#domain/verify/stats.js';
-import { parseFollowup } from '#domain/verify/message.js';
 
 describe('delays', () => {
   const acted = '2026-11-25T10:00:00.000Z';
@@ -47,7 +47,15 @@ describe('verdicts', () => {
       ...(s !== undefined ? { secondsToRecovery: s } : {}),
       ...(r !== undefined ? { resolvedAfterSeconds: r } : {}),
     });
-    expect(summarize('p', [e('recovered', 60, 60), e('recovered', 120), e('not-recovered'), e('inconclusive'), e(undefined, undefined, 30)])).toEqual({
+    expect(
+      summarize('p', [
+        e('recovered', 60, 60),
+        e('recovered', 120),
+        e('not-recovered'),
+        e('inconclusive'),
+        e(undefined, undefined, 30),
+      ]),
+    ).toEqual({
       policy: 'p',
       actions: 5,
       recovered: 2,
@@ -68,7 +76,9 @@ describe('rollout state (kubectl rollout status)', () => {
     status: { observedGeneration: 2, ...status },
   });
   it('complete when every replica is updated and available and no old ones remain', () => {
-    expect(rolloutState('Deployment', deployment({ replicas: 3, updatedReplicas: 3, availableReplicas: 3 })).state).toBe('complete');
+    expect(
+      rolloutState('Deployment', deployment({ replicas: 3, updatedReplicas: 3, availableReplicas: 3 })).state,
+    ).toBe('complete');
   });
   it.each([
     [{ replicas: 3, updatedReplicas: 3, availableReplicas: 3 }, 3, /not yet observed/],
@@ -83,15 +93,31 @@ describe('rollout state (kubectl rollout status)', () => {
   it('failed once the progress deadline passed', () => {
     const state = rolloutState(
       'Deployment',
-      deployment({ conditions: [{ type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded' }] }),
+      deployment({
+        conditions: [{ type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded' }],
+      }),
     );
     expect(state).toEqual({ state: 'failed', reason: 'the rollout exceeded its progress deadline' });
   });
   it('StatefulSets and DaemonSets', () => {
-    const sts = { metadata: { generation: 1 }, spec: { replicas: 2 }, status: { observedGeneration: 1, readyReplicas: 2, currentRevision: 'a', updateRevision: 'b' } };
+    const sts = {
+      metadata: { generation: 1 },
+      spec: { replicas: 2 },
+      status: { observedGeneration: 1, readyReplicas: 2, currentRevision: 'a', updateRevision: 'b' },
+    };
     expect(rolloutState('StatefulSet', sts).state).toBe('progressing');
-    expect(rolloutState('StatefulSet', { ...sts, status: { ...sts.status, currentRevision: 'b' } }).state).toBe('complete');
-    const ds = { metadata: { generation: 1 }, status: { observedGeneration: 1, desiredNumberScheduled: 2, updatedNumberScheduled: 2, numberAvailable: 1 } };
+    expect(
+      rolloutState('StatefulSet', { ...sts, status: { ...sts.status, currentRevision: 'b' } }).state,
+    ).toBe('complete');
+    const ds = {
+      metadata: { generation: 1 },
+      status: {
+        observedGeneration: 1,
+        desiredNumberScheduled: 2,
+        updatedNumberScheduled: 2,
+        numberAvailable: 1,
+      },
+    };
     expect(rolloutState('DaemonSet', ds).reason).toMatch(/1 of 2 updated pods are available/);
   });
   it('an object without metadata is refused, not guessed at', () => {

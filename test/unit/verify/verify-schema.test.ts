@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { policySchema } from '#domain/policy/schema.js';
+import type { AuditRecord } from '#domain/audit.js';
 import { notifySchema } from '#domain/notify/schema.js';
 import { opensTicket } from '#domain/notify/ticket-rules.js';
+import { policySchema } from '#domain/policy/schema.js';
 import { verifySchema } from '#domain/verify/schema.js';
-import type { AuditRecord } from '#domain/audit.js';
 
 const policy = (extra: Record<string, unknown>) => ({
   name: 'p',
@@ -67,7 +67,13 @@ describe('verify schema', () => {
       expect.stringMatching(/^verify.rolloutComplete: needs an action that starts a rollout/),
     ]);
     expect(
-      problems(policy({ action: { type: 'restartDeployment' }, target: { namespace: { value: 'demo' }, deployment: { value: 'web' } }, verify: { rolloutComplete: true } })),
+      problems(
+        policy({
+          action: { type: 'restartDeployment' },
+          target: { namespace: { value: 'demo' }, deployment: { value: 'web' } },
+          verify: { rolloutComplete: true },
+        }),
+      ),
     ).toEqual([]);
     expect(problems(policy({ verify: { alertResolved: true, onNotRecovered: 'ticket' } }))).toEqual([
       expect.stringMatching(/^verify.onNotRecovered: ticket needs notify.ticket/),
@@ -87,13 +93,18 @@ describe('verify schema', () => {
 });
 
 describe('tickets and the new outcomes', () => {
-  const record = (outcome: AuditRecord['outcome']): AuditRecord => ({ at: '2026-11-25T10:00:00Z', outcome, code: 'x', reason: 'r' });
+  const record = (outcome: AuditRecord['outcome']): AuditRecord => ({
+    at: '2026-11-25T10:00:00Z',
+    outcome,
+    code: 'x',
+    reason: 'r',
+  });
 
-  it('accepts DESIGN.md\'s `when: [failed, notRecovered]` as onFailure/onNotRecovered', () => {
-    expect(notifySchema.parse({ ticket: { jira: { project: 'OPS' }, when: ['failed', 'notRecovered'] } }).ticket?.when).toEqual([
-      'onFailure',
-      'onNotRecovered',
-    ]);
+  it("accepts DESIGN.md's `when: [failed, notRecovered]` as onFailure/onNotRecovered", () => {
+    expect(
+      notifySchema.parse({ ticket: { jira: { project: 'OPS' }, when: ['failed', 'notRecovered'] } }).ticket
+        ?.when,
+    ).toEqual(['onFailure', 'onNotRecovered']);
   });
 
   it('a not-recovered verdict opens a ticket under onNotRecovered; recovered and inconclusive never do', () => {
