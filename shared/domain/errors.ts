@@ -11,6 +11,8 @@ export const ErrorCode = {
   ClusterAccess: 'CLUSTER_ACCESS_ERROR',
   Config: 'CONFIG_ERROR',
   Prometheus: 'PROMETHEUS_ERROR',
+  // An AWS call of a user-defined action (SSM Automation, Step Functions, Lambda) failed.
+  UserAction: 'USER_ACTION_ERROR',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAwsUserActions } from '#adapters/aws-actions/aws-user-actions.js';
 import { decisionIds, executionName } from '#app/executors/user-action.js';
 import { remediateNotification } from '#app/remediate-notification.js';
+import { UserActionCallError } from '#domain/actions/user/port.js';
 import type { AuditRecord } from '#domain/audit.js';
 import { type AwsEndpoint, startAwsEndpoint } from '../../../infra/local/aws/aws-endpoint.js';
 import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../infra/local/aws/local-account.js';
@@ -345,6 +346,44 @@ describe('user-defined actions: the real executors and SDK clients against the l
       expect(record?.reason).toContain(
         'lambda:InvokeFunction not-deployed: ResourceNotFoundException (HTTP 404)',
       );
+    });
+  });
+
+  describe('a transient AWS failure', () => {
+    it('releases the claim with a retryable code, and the retry of the same alert starts it exactly once', async () => {
+      // Throttling is a fault the local endpoint does not produce: the port fails once, then calls the real client.
+      let throttled = false;
+      const backends = createAwsUserActions({
+        region: LOCAL_REGION,
+        endpoint: aws.url,
+        credentials: LOCAL_CREDENTIALS,
+      });
+      const flaky = {
+        ...backends,
+        startExecution: (input: Parameters<typeof backends.startExecution>[0]) => {
+          if (throttled) return backends.startExecution(input);
+          throttled = true;
+          return Promise.reject(
+            new UserActionCallError('states:StartExecution: ThrottlingException (HTTP 400)', {
+              retryable: true,
+              awsCode: 'ThrottlingException',
+            }),
+          );
+        },
+      };
+      const flakyDeps = { ...deps, actions: { aws: flaky } };
+      const fp = fingerprint();
+      const labels = { alertname: 'VolumeAlmostFull' };
+      const before = aws.actionCalls.length;
+
+      const first = await fire(h, flakyDeps, labels, fp);
+      expect(first.record).toMatchObject({ outcome: 'failed', code: 'USER_ACTION_ERROR' });
+      expect(first.record?.reason).toContain('(will retry)');
+      expect(callsSince(before)).toEqual([]);
+
+      const second = await fire(h, flakyDeps, labels, fp);
+      expect(second.record).toMatchObject({ outcome: 'acted', code: 'startExecution' });
+      expect(callsSince(before).map((c) => c.operation)).toEqual(['StartExecution']);
     });
   });
 });

@@ -1,3 +1,5 @@
+import { ErrorCode, RemedyError } from '../../errors.js';
+
 /**
  * The AWS calls user-defined actions make, as a port: the adapters (shared/adapters/aws-actions) load their
  * SDK clients on first use. Every call carries an idempotency token derived from the alert episode, so a
@@ -30,11 +32,11 @@ export interface UserActionBackends {
  * An AWS call that failed. `retryable`: throttling, 5xx or a network error, where Lambda's retry (same token)
  * may succeed; otherwise (denied, not found, invalid) the failure is final and recorded as such.
  */
-export class UserActionCallError extends Error {
+export class UserActionCallError extends RemedyError {
   readonly retryable: boolean;
   readonly awsCode: string;
   constructor(message: string, opts: { retryable: boolean; awsCode: string; cause?: unknown }) {
-    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    super(ErrorCode.UserAction, message, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.name = 'UserActionCallError';
     this.retryable = opts.retryable;
     this.awsCode = opts.awsCode;
