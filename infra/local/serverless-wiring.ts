@@ -140,7 +140,9 @@ export function sqsWiringFromYaml(
       const getAtt = isRecord(arn) ? arn['Fn::GetAtt'] : undefined;
       const queue = Array.isArray(getAtt) && getAtt[1] === 'Arn' ? String(getAtt[0]) : undefined;
       if (!queue)
-        throw new Error(`functions.${functionName}: the local stack needs the sqs event's arn as !GetAtt <Queue>.Arn`);
+        throw new Error(
+          `functions.${functionName}: the local stack needs the sqs event's arn as !GetAtt <Queue>.Arn`,
+        );
       const props = isRecord(resources[queue]) ? resources[queue].Properties : undefined;
       const redrive = isRecord(props) && isRecord(props.RedrivePolicy) ? props.RedrivePolicy : undefined;
       const entry: SqsConsumerWiring = {
@@ -151,10 +153,15 @@ export function sqsWiringFromYaml(
         batchSize: isRecord(sqs) ? numberOr(sqs.batchSize, 10) : 10,
         reportBatchItemFailures: isRecord(sqs) && sqs.functionResponseType === 'ReportBatchItemFailures',
         timeout: numberOr(resolve(fn.timeout), numberOr(resolve(provider.timeout), DEFAULTS.timeout)),
-        memorySize: numberOr(resolve(fn.memorySize), numberOr(resolve(provider.memorySize), DEFAULTS.memorySize)),
+        memorySize: numberOr(
+          resolve(fn.memorySize),
+          numberOr(resolve(provider.memorySize), DEFAULTS.memorySize),
+        ),
       };
-      if (redrive && typeof redrive.maxReceiveCount === 'number') entry.maxReceiveCount = redrive.maxReceiveCount;
-      if (isRecord(props) && typeof props.VisibilityTimeout === 'number') entry.visibilityTimeout = props.VisibilityTimeout;
+      if (redrive && typeof redrive.maxReceiveCount === 'number')
+        entry.maxReceiveCount = redrive.maxReceiveCount;
+      if (isRecord(props) && typeof props.VisibilityTimeout === 'number')
+        entry.visibilityTimeout = props.VisibilityTimeout;
       wiring.push(entry);
     }
   }

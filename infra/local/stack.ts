@@ -18,9 +18,9 @@ import { type LocalIngest, startLocalIngest } from './function-url/local-ingest.
 import { readKubeconfig } from './kubeconfig.js';
 import type { OnFailureRecord } from './lambda/invoke-async.js';
 import { subscribeFunctions } from './lambda/subscribe-functions.js';
-import { type LocalQueues, startLocalQueues } from './queue/start-queues.js';
 import { loadPlatformFile, readPolicyFiles } from './policies.js';
 import { setUpLocalPrometheus } from './prometheus/stack-prometheus.js';
+import { type LocalQueues, startLocalQueues } from './queue/start-queues.js';
 import { type Sandbox, startSandbox } from './sandbox/index.js';
 import { LOCAL_STAGE, readSnsWiring } from './serverless-wiring.js';
 import { type LocalSinks, startLocalSinks } from './sinks/index.js';

@@ -140,7 +140,12 @@ export const remediateNotification = async (
     const base = alertFacts(alert, sns.MessageId, deps.mode, group);
     if (alert.status === 'resolved')
       return record(
-        await withResolution(resolvedRecord(alert, base, deps.clock()), deps.verification, deps, alert.endsAt),
+        await withResolution(
+          resolvedRecord(alert, base, deps.clock()),
+          deps.verification,
+          deps,
+          alert.endsAt,
+        ),
       );
     return handleFiring(alert, base, sns, deps, invocation, record, summary);
   });

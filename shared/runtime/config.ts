@@ -114,7 +114,11 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
     stsEndpoint: e.STS_ENDPOINT_URL,
     actionsEndpoint: e.ACTIONS_ENDPOINT_URL,
     prometheus: prometheusFromEnv(e),
-    followup: { queueUrl: e.FOLLOWUP_QUEUE_URL, endpoint: e.SQS_ENDPOINT_URL, delayScale: e.REMEDY_VERIFY_DELAY_SCALE },
+    followup: {
+      queueUrl: e.FOLLOWUP_QUEUE_URL,
+      endpoint: e.SQS_ENDPOINT_URL,
+      delayScale: e.REMEDY_VERIFY_DELAY_SCALE,
+    },
     logLevel: e.LOG_LEVEL,
     notify: {
       region: e.AWS_REGION,

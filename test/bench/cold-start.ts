@@ -58,15 +58,20 @@ const tripsSince = (env: BenchEnv, before: ReturnType<typeof probe>): RoundTrips
 };
 
 /** A fresh Node process with one bundle loaded, ready to be invoked. */
-class Cold {
+export class Cold {
   private readonly child: ChildProcess;
   private readonly inbox: Array<Record<string, unknown>> = [];
   private waiting: ((m: Record<string, unknown>) => void) | undefined;
   private stderr = '';
 
-  constructor(b: Bundle, nodeOptions: string | undefined, extraEnv: Record<string, string> = {}) {
+  constructor(
+    b: Bundle,
+    nodeOptions: string | undefined,
+    extraEnv: Record<string, string> = {},
+    execArgv: string[] = [],
+  ) {
     this.child = fork(CHILD, [b.file, b.exportName], {
-      execArgv: [],
+      execArgv,
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       env: { ...extraEnv, ...process.env, NODE_OPTIONS: nodeOptions ?? '' },
     });
