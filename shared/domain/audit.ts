@@ -2,11 +2,21 @@ import type { Plan } from './actions/plan.js';
 import type { NotifySettings } from './notify/schema.js';
 import type { Target } from './target/target.js';
 
-/** What happened to one alert (or one message), acted on or not. Every decision produces exactly one. */
-export type Outcome = 'acted' | 'would-act' | 'skipped' | 'failed' | 'resolved' | 'rejected' | VerifyOutcome;
-
 /** What the followup found after an action (policy `verify`): one per action, written by the followup. */
-export type VerifyOutcome = 'recovered' | 'not-recovered' | 'inconclusive';
+export const VERIFY_OUTCOMES = ['recovered', 'not-recovered', 'inconclusive'] as const;
+export type VerifyOutcome = (typeof VERIFY_OUTCOMES)[number];
+
+/** What happened to one alert (or one message), acted on or not. Every decision produces exactly one. */
+export const OUTCOMES = [
+  'acted',
+  'would-act',
+  'skipped',
+  'failed',
+  'resolved',
+  'rejected',
+  ...VERIFY_OUTCOMES,
+] as const;
+export type Outcome = (typeof OUTCOMES)[number];
 
 export interface AuditRecord {
   /** When remedy decided, ISO 8601. */

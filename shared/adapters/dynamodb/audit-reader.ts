@@ -2,7 +2,7 @@
 // time) or every decision of a time span through the sharded `recent` index (DAY#<date>#<shard>, see ledger.ts).
 import { type DynamoDBDocumentClient, paginateQuery } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import type { AuditRecord } from '#domain/audit.js';
+import { type AuditRecord, OUTCOMES } from '#domain/audit.js';
 import { DAY_SHARDS } from './ledger.js';
 
 /** The index the ledger writes every audit record to (infra/resources/tables.yml). */
@@ -31,7 +31,7 @@ export interface AuditQuery {
 const recordSchema = z
   .object({
     at: z.string().min(20),
-    outcome: z.enum(['acted', 'would-act', 'skipped', 'failed', 'resolved', 'rejected']),
+    outcome: z.enum(OUTCOMES),
     code: z.string(),
     reason: z.string(),
   })

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AuditRecord } from '../audit.js';
+import { type AuditRecord, VERIFY_OUTCOMES } from '../audit.js';
 import { formatIssues } from '../errors.js';
 import type { VerifySpec } from './schema.js';
 
@@ -7,7 +7,7 @@ import type { VerifySpec } from './schema.js';
 export const FOLLOWUP_KIND = 'remedy.followup';
 
 const iso = z.iso.datetime({ offset: true });
-const verdict = z.enum(['recovered', 'not-recovered', 'inconclusive']);
+const verdict = z.enum(VERIFY_OUTCOMES);
 
 const spec = z.intersection(
   z.object({

@@ -27,6 +27,16 @@ const RECORDS: AuditRecord[] = [
     reason: 'no policy for alertname "Watchdog"',
     alertname: 'Watchdog',
   },
+  // The followup's verdict on an earlier action: an audit record like any other.
+  {
+    at: '2026-11-25T11:20:00.000Z',
+    outcome: 'recovered',
+    code: 'alert-resolved',
+    reason: 'KubePodCrashLooping resolved 40s after remedy deleted pod shop/web-23',
+    alertname: 'KubePodCrashLooping',
+    policy: 'verified-policy',
+    target: target('web-23'),
+  },
 ];
 
 describe('the audit: readRecentAudit and `remedy audit` against DynamoDB Local', () => {
@@ -81,18 +91,19 @@ describe('the audit: readRecentAudit and `remedy audit` against DynamoDB Local',
   });
 
   it('prints the last N decisions as a table, oldest first, and says when there are more', async () => {
-    const audit = await run('audit', '--local', '--since', '2026-11-25T01:00:00Z', '--limit', '2');
+    const audit = await run('audit', '--local', '--since', '2026-11-25T01:00:00Z', '--limit', '3');
     expect(audit.code).toBe(0);
     expect(audit.stdout).toBe(
       [
-        'AT                        OUTCOME  CODE       POLICY        TARGET                REASON',
-        '2026-11-25T01:50:00.000Z  acted    deletePod  other-policy  prod/shop/Pod/web-23  deleted pod shop/web-23',
-        '2026-11-25T11:00:00.000Z  skipped  no-policy  -             alert/Watchdog        no policy for alertname "Watchdog"',
+        'AT                        OUTCOME    CODE            POLICY           TARGET                REASON',
+        '2026-11-25T01:50:00.000Z  acted      deletePod       other-policy     prod/shop/Pod/web-23  deleted pod shop/web-23',
+        '2026-11-25T11:00:00.000Z  skipped    no-policy       -                alert/Watchdog        no policy for alertname "Watchdog"',
+        '2026-11-25T11:20:00.000Z  recovered  alert-resolved  verified-policy  prod/shop/Pod/web-23  KubePodCrashLooping resolved 40s after remedy deleted pod shop/web-23',
         '',
       ].join('\n'),
     );
     expect(audit.stderr).toBe(
-      'remedy: showing the last 2 decisions; --limit or a shorter --since for others\n',
+      'remedy: showing the last 3 decisions; --limit or a shorter --since for others\n',
     );
   });
 
