@@ -5,11 +5,12 @@ import { episodeKey } from '#domain/alert/identity.js';
 import type { Alert } from '#domain/alert/schema.js';
 import type { Outcome } from '#domain/audit.js';
 import { decide, type Mode } from '#domain/decide.js';
-import { type Budget, budgetWindow, timeLeft } from '#domain/guardrails/budget.js';
+import { type Budget, timeLeft } from '#domain/guardrails/budget.js';
 import { matches } from '#domain/policy/matchers.js';
 import type { Policy } from '#domain/policy/schema.js';
 import { selectPolicy } from '#domain/policy/select.js';
-import { type Target, targetRef } from '#domain/target/target.js';
+import type { Target } from '#domain/target/target.js';
+import { type ReservationKeys, reservationKeys } from './reservation-keys.js';
 
 /** The state table as explain sees it: reads only. */
 export interface GuardrailState {
@@ -85,41 +86,6 @@ export interface AlertExplanation {
   /** What the function would record for this alert now. */
   verdict: { outcome: Outcome; code: string; reason: string };
 }
-
-/** The state items one action's reservation checks: the same keys remediate-notification reserves. */
-export interface ReservationKeys {
-  claim: string;
-  checkBreaker: boolean;
-  cooldown: { key: string; seconds: number };
-  budgets: Array<{ name: 'policy budget' | 'cluster budget'; key: string; limit: number; windowEnd: Date }>;
-}
-
-/**
- * The reservation a planned action takes (remediate-notification's handleFiring): dry-run keeps its own claims,
- * cooldowns and budgets (suffix `#dry-run`) and skips the circuit breaker. A test runs the real function and
- * then this, so the two cannot drift apart unnoticed.
- */
-export const reservationKeys = (
-  alert: Pick<Alert, 'fingerprint' | 'startsAt'>,
-  policy: Policy,
-  plan: Plan,
-  dryRun: boolean,
-  clusterBudget: Budget,
-  now: Date,
-): ReservationKeys => {
-  const suffix = dryRun ? '#dry-run' : '';
-  const policyBudget = budgetWindow('policy', policy.name, policy.guard.maxActions, now);
-  const cluster = budgetWindow('cluster', plan.target.cluster, clusterBudget, now);
-  return {
-    claim: `${episodeKey(alert)}#${dryRun ? 'dry-run' : 'enforce'}`,
-    checkBreaker: !dryRun,
-    cooldown: { key: `TARGET#${targetRef(plan.target)}${suffix}`, seconds: policy.guard.cooldown },
-    budgets: [
-      { name: 'policy budget', ...policyBudget, key: `${policyBudget.key}${suffix}` },
-      { name: 'cluster budget', ...cluster, key: `${cluster.key}${suffix}` },
-    ],
-  };
-};
 
 /** Which policies were considered for the alert and why each won or lost (selectPolicy's rules, spelled out). */
 export const explainCandidates = (alert: Pick<Alert, 'labels'>, policies: readonly Policy[]): Candidate[] => {

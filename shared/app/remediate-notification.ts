@@ -5,7 +5,7 @@ import type { Alert } from '#domain/alert/schema.js';
 import type { AuditRecord } from '#domain/audit.js';
 import { type Decision, decide, type Mode } from '#domain/decide.js';
 import { RemedyError } from '#domain/errors.js';
-import { type Budget, budgetWindow } from '#domain/guardrails/budget.js';
+import type { Budget } from '#domain/guardrails/budget.js';
 import type {
   Clusters,
   Ledger,
@@ -15,10 +15,10 @@ import type {
   PolicyStore,
   PrometheusQueries,
 } from '#domain/ports.js';
-import { targetRef } from '#domain/target/target.js';
 import { analyseBeforeActing, withAnalysis } from './analysis.js';
 import { mapWithConcurrency } from './concurrency.js';
 import { type ActionBackends, executePlan } from './execute-plan.js';
+import { reservationKeys } from './reservation-keys.js';
 import { afterAction, type VerificationDeps, withResolution } from './verify-after-action.js';
 
 export interface RemediationDeps {
@@ -208,31 +208,17 @@ const handleFiring = async (
     return;
   }
   // Dry-run keeps its own claims, cooldowns and budgets: it simulates faithfully and never blocks enforcement.
-  const suffix = dryRun ? '#dry-run' : '';
-  const key = `${base.episode}#${dryRun ? 'dry-run' : 'enforce'}`;
   const now = deps.clock();
-  const policyBudget = budgetWindow('policy', policy.name, policy.guard.maxActions, now);
-  const clusterBudget = budgetWindow('cluster', plan.target.cluster, deps.clusterBudget, now);
-  const cooldownKey = `TARGET#${targetRef(plan.target)}${suffix}`;
+  const keys = reservationKeys(alert, policy, plan, dryRun, deps.clusterBudget, now);
+  const key = keys.claim;
   const reservation = await deps.ledger.reserve({
     episode: key,
     holder: invocation.requestId,
     now,
     policy: policy.name,
-    checkBreaker: !dryRun,
-    cooldown: { key: cooldownKey, seconds: policy.guard.cooldown },
-    budgets: [
-      {
-        ...policyBudget,
-        key: `${policyBudget.key}${suffix}`,
-        label: `policy ${policy.name} allows ${describeBudget(policy.guard.maxActions)}`,
-      },
-      {
-        ...clusterBudget,
-        key: `${clusterBudget.key}${suffix}`,
-        label: `cluster ${plan.target.cluster} allows ${describeBudget(deps.clusterBudget)}`,
-      },
-    ],
+    checkBreaker: keys.checkBreaker,
+    cooldown: keys.cooldown,
+    budgets: keys.budgets,
   });
   const facts = { ...base, policy: policy.name, target: plan.target, plan, ...notifyOf(policy) };
   if (!reservation.reserved) {
@@ -272,7 +258,7 @@ const handleFiring = async (
     const reason = `${describePlan(plan)} failed: ${(error as Error).message}${retryable ? ' (will retry)' : ''}`;
     const failed: AuditRecord = { ...facts, at: deps.clock().toISOString(), outcome: 'failed', code, reason };
     if (retryable) {
-      await deps.ledger.release(key, reservation.token, cooldownKey);
+      await deps.ledger.release(key, reservation.token, keys.cooldown.key);
       summary.retryable = true;
       await record(failed);
     } else {
@@ -344,9 +330,6 @@ const skipRecord = (
   ...(decision.policy ? { policy: decision.policy.name, ...notifyOf(decision.policy) } : {}),
   ...(decision.target ? { target: decision.target } : {}),
 });
-
-const describeBudget = (b: Budget): string =>
-  `${b.count} actions per ${b.perSeconds % 3600 === 0 ? `${b.perSeconds / 3600}h` : `${b.perSeconds / 60}m`}`;
 
 /** One notification for all the alerts a budget turned away in this notification (a storm is one message). */
 const budgetSummary = (records: AuditRecord[], now: Date): AuditRecord => {
