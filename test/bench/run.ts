@@ -110,7 +110,7 @@ line(
   'Round trips per remediation (counted on the wire; cold = first alert of a fresh process, warm = the next one)',
 );
 line(
-  '| alert | | DynamoDB reads | DynamoDB writes: remediation + notifier | DynamoDB by operation | Kubernetes | DescribeCluster | STS | Slack | SSM |',
+  '| alert | | DynamoDB reads | DynamoDB writes: remediation + notifier + other | DynamoDB by operation | Kubernetes | DescribeCluster | STS | Slack | SSM |',
 );
 line('| --- | --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: |');
 for (const [kind, { cold: c, warm: w }] of Object.entries(cold.roundTrips)) {
