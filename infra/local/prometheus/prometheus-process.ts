@@ -1,17 +1,15 @@
 // Runs the machine's real Prometheus (Debian: /usr/bin/prometheus 2.42) on 127.0.0.1 with a temporary data
 // directory: for `npm start` (infra/local/stack.ts) and the tests (test/support/prometheus.ts).
-import { type ChildProcess, spawn } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { type Daemon, findBinary, freePort, startDaemon } from '../daemon.js';
+
+export { freePort };
 
 /** Ready in about a second here; allow for a loaded CI machine. */
 const READY_TIMEOUT_MS = 30_000;
-/** Grace period between SIGTERM and SIGKILL on stop. */
-const STOP_GRACE_MS = 5_000;
 
 export interface PrometheusOptions {
   /** Targets to scrape: `http://127.0.0.1:1234/metrics` (path defaults to /metrics) or `127.0.0.1:1234`. */
@@ -27,31 +25,17 @@ export interface PrometheusOptions {
 }
 
 /** A running Prometheus. */
-export interface RunningPrometheus {
-  /** `http://127.0.0.1:<port>` */
-  url: string;
-  /** Everything it logged so far. */
-  logs(): string;
-  stop(): Promise<void>;
-}
+export type RunningPrometheus = Daemon;
 
 /** The Prometheus binary on PATH (or /usr/bin), or a clear error saying how to install it. */
-export function findPrometheusBinary(searchPath = process.env.PATH ?? '', extraDirs = ['/usr/bin']): string {
-  const dirs = searchPath.split(delimiter).filter(Boolean);
-  for (const dir of [...dirs, ...extraDirs]) {
-    const path = join(dir, 'prometheus');
-    try {
-      accessSync(path, constants.X_OK);
-      return path;
-    } catch {
-      // not here
-    }
-  }
-  throw new Error(
-    `Prometheus not found: no executable "prometheus" in ${[...dirs, ...extraDirs].join(delimiter)}. ` +
-      'Install it (Debian: apt-get install prometheus); .ci/run does this.',
+export const findPrometheusBinary = (searchPath?: string, extraDirs?: readonly string[]): string =>
+  findBinary(
+    'Prometheus',
+    ['prometheus'],
+    'Install it (Debian: apt-get install prometheus)',
+    searchPath,
+    extraDirs,
   );
-}
 
 /** The Prometheus config scraping `targets` (exported so the local stack writes the same shape). */
 export function prometheusConfig(targets: readonly string[], scrapeIntervalSeconds: number): string {
@@ -97,67 +81,12 @@ export async function startPrometheus(options: PrometheusOptions = {}): Promise<
     `--web.external-url=${url}`,
   ];
   if (options.adminApi === true) args.push('--web.enable-admin-api');
-  const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  const append = (chunk: Buffer) => {
-    output += chunk.toString();
-  };
-  child.stdout?.on('data', append);
-  child.stderr?.on('data', append);
-  const killOnExit = () => child.kill('SIGKILL');
-  process.once('exit', killOnExit);
-
-  let stopped = false;
-  const stop = async () => {
-    if (stopped) return;
-    stopped = true;
-    process.off('exit', killOnExit);
-    await stopChild(child);
-    await rm(dir, { recursive: true, force: true });
-  };
-  try {
-    await waitUntilReady(url, child, () => output);
-  } catch (error) {
-    await stop();
-    throw error;
-  }
-  return { url, logs: () => output, stop };
-}
-
-async function waitUntilReady(url: string, child: ChildProcess, logs: () => string): Promise<void> {
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`Prometheus exited with ${child.exitCode}:\n${logs()}`);
-    try {
-      const response = await fetch(`${url}/-/ready`);
-      if (response.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`Prometheus not ready after ${READY_TIMEOUT_MS} ms:\n${logs()}`);
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
-  await exited;
-  clearTimeout(timer);
-}
-
-// Asks the OS for a free port, then releases it for Prometheus (which cannot report a port-0 choice).
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createNetServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
+  return startDaemon({
+    name: 'Prometheus',
+    binary,
+    args,
+    url,
+    readyTimeoutMs: READY_TIMEOUT_MS,
+    cleanup: () => rm(dir, { recursive: true, force: true }),
   });
 }

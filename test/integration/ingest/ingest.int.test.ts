@@ -16,9 +16,8 @@ import { readSnsWiring } from '../../../infra/local/serverless-wiring.js';
 import { type LocalSsm, startLocalSsm } from '../../../infra/local/sinks/ssm-server.js';
 import type { SnsLambdaEvent, SnsLambdaMessage } from '../../../infra/local/sns/lambda-event.js';
 import { type SnsEndpoint, startSnsEndpoint } from '../../../infra/local/sns/sns-endpoint.js';
-import { type RunningAlertmanager, startAlertmanager } from '../../support/alertmanager.js';
+import { type RunningAlertmanager, runAlertmanager, startAlertmanager } from '../../support/alertmanager.js';
 import { webhookBody } from '../../unit/ingest/webhook-fixture.js';
-import { spawnAlertmanager } from './alertmanager-process.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 /** Alertmanager sends about group_wait (1 s) after a post; allow for a loaded machine. */
@@ -197,7 +196,7 @@ describe('a real Alertmanager through webhook_configs, beside one through sns_co
       route: Record<string, string>;
     };
     Object.assign(config.route, { group_wait: '1s', group_interval: '1s', repeat_interval: '1h' });
-    webhookAm = await spawnAlertmanager(stringify(config));
+    webhookAm = await runAlertmanager(stringify(config));
     snsAm = await startAlertmanager({
       snsUrl: sns.url,
       topicArn: sns.topicArn((await readSnsWiring(join(ROOT, 'serverless.yml')))[0]!.topicName),

@@ -5,12 +5,12 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
+import { runAlertmanager } from '../../support/alertmanager.js';
 import { type E2e, startE2e, waitFor } from '../../support/e2e.js';
-import { spawnAlertmanager } from './alertmanager-process.js';
 
 describe('Alertmanager webhook → ingest → SNS → remediate → Kubernetes', () => {
   let e2e: E2e;
-  let am: Awaited<ReturnType<typeof spawnAlertmanager>>;
+  let am: Awaited<ReturnType<typeof runAlertmanager>>;
 
   beforeAll(async () => {
     e2e = await startE2e();
@@ -18,7 +18,7 @@ describe('Alertmanager webhook → ingest → SNS → remediate → Kubernetes',
       route: Record<string, string>;
     };
     Object.assign(config.route, { group_wait: '1s', group_interval: '1s' });
-    am = await spawnAlertmanager(stringify(config));
+    am = await runAlertmanager(stringify(config));
   });
   afterAll(async () => {
     await am?.stop();
