@@ -1,6 +1,7 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { PLATFORM_KEY, type Platform, parsePlatform } from '#domain/policy/platform.js';
 import type { Logger, Metrics } from '#domain/ports.js';
+import { WarmCache } from '../warm-cache.js';
 
 /** The stored layer as read: none yet, valid, or a record that fails the schema (with why). */
 export type StoredPlatform =
@@ -41,18 +42,22 @@ export type PlatformView = { state: 'none' } | { state: 'valid'; platform: Platf
 
 /** The layer for the function, read at most once per cache period per warm container (with the policies). */
 export class DynamoPlatformStore {
-  private cached: { until: number; view: PlatformView } | undefined;
+  private readonly cache: WarmCache<PlatformView>;
 
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly table: string,
     private readonly observe: { logger: Logger; metrics: Metrics; now: () => number },
-    private readonly cacheSeconds: number,
-  ) {}
+    cacheSeconds: number,
+  ) {
+    this.cache = new WarmCache(cacheSeconds * 1000, observe.now);
+  }
 
-  async current(): Promise<PlatformView> {
-    const now = this.observe.now();
-    if (this.cached && this.cached.until > now) return this.cached.view;
+  current(): Promise<PlatformView> {
+    return this.cache.get('layer', () => this.load());
+  }
+
+  private async load(): Promise<PlatformView> {
     const stored = await readPlatform(this.client, this.table);
     let view: PlatformView;
     if (stored.state === 'invalid') {
@@ -63,12 +68,11 @@ export class DynamoPlatformStore {
       view = { state: 'invalid' };
     } else
       view = stored.state === 'valid' ? { state: 'valid', platform: stored.platform } : { state: 'none' };
-    this.cached = { until: now + this.cacheSeconds * 1000, view };
     return view;
   }
 
   /** Forgets the cached layer (after a write through the same container). */
   invalidate(): void {
-    this.cached = undefined;
+    this.cache.clear();
   }
 }

@@ -3,6 +3,7 @@ import { formatIssues, PolicyInvalidError } from '#domain/errors.js';
 import { effectivePolicy } from '#domain/policy/platform.js';
 import { type Policy, type PolicyInput, policySchema } from '#domain/policy/schema.js';
 import type { Logger, Metrics, PolicyStore } from '#domain/ports.js';
+import { WarmCache } from '../warm-cache.js';
 import { DynamoPlatformStore, type PlatformView, readPlatform } from './platform-store.js';
 
 /** How long a warm container trusts its cached policies before asking DynamoDB again. */
@@ -18,22 +19,24 @@ const pkFor = (alertname: string) => `POLICY#${alertname}`;
  * platform's. The layer is read with the policies, once per cache period, never per alert.
  */
 export class DynamoPolicyStore implements PolicyStore {
-  private readonly cache = new Map<string, { until: number; policies: Policy[] }>();
+  private readonly cache: WarmCache<Policy[]>;
   private readonly platform: DynamoPlatformStore;
 
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly table: string,
     private readonly observe: { logger: Logger; metrics: Metrics; now: () => number },
-    private readonly cacheSeconds = DEFAULT_POLICY_CACHE_SECONDS,
+    readonly cacheSeconds = DEFAULT_POLICY_CACHE_SECONDS,
   ) {
     this.platform = new DynamoPlatformStore(client, table, observe, cacheSeconds);
+    this.cache = new WarmCache(cacheSeconds * 1000, observe.now);
   }
 
-  async forAlertname(alertname: string): Promise<Policy[]> {
-    const now = this.observe.now();
-    const hit = this.cache.get(alertname);
-    if (hit && hit.until > now) return hit.policies;
+  forAlertname(alertname: string): Promise<Policy[]> {
+    return this.cache.get(alertname, () => this.load(alertname));
+  }
+
+  private async load(alertname: string): Promise<Policy[]> {
     const layer = await this.platform.current();
     const policies: Policy[] = [];
     const pages = paginateQuery(
@@ -50,7 +53,6 @@ export class DynamoPolicyStore implements PolicyStore {
         if (policy) policies.push(policy);
       }
     }
-    this.cache.set(alertname, { until: now + this.cacheSeconds * 1000, policies });
     return policies;
   }
 

@@ -1,3 +1,5 @@
+import { WarmCache } from '../warm-cache.js';
+
 /** A rotated token is picked up within this long; a warm container asks SSM once per period, not per alert. */
 export const SECRET_CACHE_MS = 5 * 60_000;
 
@@ -9,35 +11,27 @@ export type ParameterReader = (names: readonly string[]) => Promise<Record<strin
  * to the HTTP clients that put them in an Authorization header; no error or log line carries one.
  */
 export class CachedSecrets {
-  private readonly cache = new Map<string, { value: string; until: number }>();
-  private readonly inflight = new Map<string, Promise<string>>();
+  private readonly cache: WarmCache<string>;
 
   constructor(
     private readonly read: ParameterReader,
-    private readonly now: () => number = Date.now,
-  ) {}
+    now: () => number = Date.now,
+  ) {
+    this.cache = new WarmCache(SECRET_CACHE_MS, now);
+  }
 
   /** A provider for one parameter, for a client's constructor: loads on first use, then from the cache. */
   provider(name: string): () => Promise<string> {
     return () => this.get(name);
   }
 
-  async get(name: string): Promise<string> {
-    const hit = this.cache.get(name);
-    if (hit && hit.until > this.now()) return hit.value;
-    const pending = this.inflight.get(name);
-    if (pending) return pending;
-    const load = this.read([name])
-      .then((values) => {
-        const value = values[name];
-        if (value === undefined || value === '')
-          throw new Error(`secret parameter ${name} is missing or empty`);
-        this.cache.set(name, { value, until: this.now() + SECRET_CACHE_MS });
-        return value;
-      })
-      .finally(() => this.inflight.delete(name));
-    this.inflight.set(name, load);
-    return load;
+  get(name: string): Promise<string> {
+    return this.cache.get(name, async () => {
+      const value = (await this.read([name]))[name];
+      if (value === undefined || value === '')
+        throw new Error(`secret parameter ${name} is missing or empty`);
+      return value;
+    });
   }
 }
 
