@@ -49,8 +49,13 @@ export const runLatency = async (env: BenchEnv, alerts: number): Promise<Latency
       notificationOf([alert({ alertname: 'KubePodCrashLooping', pod })]),
       '[FIRING:1] KubePodCrashLooping',
     );
-    while (!deletesOf(env, since).some((r) => r.path.endsWith(`/pods/${pod}`)))
+    // A bench that hangs measures nothing: an alert not acted on within 30 s is an error naming the pod.
+    const deadline = start + 30_000;
+    while (!deletesOf(env, since).some((r) => r.path.endsWith(`/pods/${pod}`))) {
+      if (performance.now() > deadline)
+        throw new Error(`alert ${i} for pod demo/${pod}: no DELETE within 30 s`);
       await new Promise((r) => setImmediate(r));
+    }
     samples.push(performance.now() - start);
     await env.stack.sns.idle();
   }

@@ -1,4 +1,3 @@
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentials } from './credentials.js';
 
 /** Session name recorded in the target account's CloudTrail for every call remedy makes there. */
@@ -10,6 +9,8 @@ export const assumeRole = async (
   base: AwsCredentials,
   opts: { region: string; endpoint?: string; sessionName?: string },
 ): Promise<AwsCredentials> => {
+  // Imported here, not at the top: only cross-account clusters need STS (see describe-cluster.ts for why).
+  const { AssumeRoleCommand, STSClient } = await import('@aws-sdk/client-sts');
   const sts = new STSClient({
     region: opts.region,
     credentials: { ...base },

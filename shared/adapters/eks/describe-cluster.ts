@@ -1,4 +1,3 @@
-import { DescribeClusterCommand, EKSClient } from '@aws-sdk/client-eks';
 import type { AwsCredentials } from './credentials.js';
 
 /** What remedy needs from DescribeCluster to reach a cluster's API. */
@@ -17,6 +16,9 @@ export const describeCluster = async (
   credentials: AwsCredentials,
   endpoint?: string,
 ): Promise<ClusterAccess> => {
+  // Imported here, not at the top: esbuild hoists a static import of an external package to the top of the
+  // bundle even when this module is itself loaded lazily, and the EKS client costs cold start on every path.
+  const { DescribeClusterCommand, EKSClient } = await import('@aws-sdk/client-eks');
   const eks = new EKSClient({
     region,
     credentials: { ...credentials },

@@ -135,9 +135,18 @@ export const snsEvent = (message: unknown, topicArn: string) => ({
 
 /** A pod of demo/web that is running now (deleted ones are replaced by the ReplicaSet). */
 export const livePod = (sandbox: Sandbox): string => {
+  // Never a pod remedy (or the baseline) already sent a DELETE for: its target cooldown would turn the alert away.
+  const deleted = new Set(
+    sandbox.requests.filter((r) => r.method === 'DELETE').map((r) => r.path.split('/').at(-1)),
+  );
   const pod = sandbox.store
     .list('pods', 'demo')
-    .find((p) => !p.metadata.deletionTimestamp && String(p.metadata.name).startsWith('web-'));
+    .find(
+      (p) =>
+        !p.metadata.deletionTimestamp &&
+        String(p.metadata.name).startsWith('web-') &&
+        !deleted.has(String(p.metadata.name)),
+    );
   if (!pod) throw new Error('no live demo/web pod');
   return String(pod.metadata.name);
 };
