@@ -177,7 +177,7 @@ export function fireCommand(deps: FireDeps = {}): CliCommand {
                 )
                   .map(([k, v]) => `--label ${k}=${shellWord(v)}`)
                   .join(' ')}`,
-                '                                                 resolve it again',
+                '                                                 resolves it',
               ]
             : []),
           '',
