@@ -203,7 +203,7 @@ const handleFiring = async (
   );
   if (!analysis.proceed) {
     const { code, reason, details } = analysis;
-    const facts = { ...base, policy: policy.name, target: plan.target, plan, ...notifyOf(policy) };
+    const facts = { ...base, policy: policy.name, target: plan.target, plan, ...routingOf(policy) };
     await record({ ...facts, at, outcome: 'skipped', code, reason, details });
     return;
   }
@@ -220,7 +220,7 @@ const handleFiring = async (
     cooldown: keys.cooldown,
     budgets: keys.budgets,
   });
-  const facts = { ...base, policy: policy.name, target: plan.target, plan, ...notifyOf(policy) };
+  const facts = { ...base, policy: policy.name, target: plan.target, plan, ...routingOf(policy) };
   if (!reservation.reserved) {
     await record({ ...facts, at, outcome: 'skipped', code: reservation.code, reason: reservation.reason });
     return;
@@ -270,7 +270,7 @@ const handleFiring = async (
       await record({
         ...base,
         policy: policy.name,
-        ...notifyOf(policy),
+        ...routingOf(policy),
         at: deps.clock().toISOString(),
         outcome: 'skipped',
         code: 'circuit-opened',
@@ -287,9 +287,14 @@ type AlertFacts = Required<
   >
 >;
 
-/** The policy's notify settings, carried on its records so the notifier needs no policy lookup. */
-const notifyOf = (policy: { notify?: AuditRecord['notify'] }): Pick<AuditRecord, 'notify'> =>
-  policy.notify ? { notify: policy.notify } : {};
+/** Who owns the deciding policy and how its humans are told, carried on its records (no policy lookup later). */
+const routingOf = (policy: {
+  owner?: string | undefined;
+  notify?: AuditRecord['notify'];
+}): Pick<AuditRecord, 'notify' | 'owner'> => ({
+  ...(policy.owner ? { owner: policy.owner } : {}),
+  ...(policy.notify ? { notify: policy.notify } : {}),
+});
 
 const alertFacts = (alert: Alert, messageId: string, mode: Mode, group: string): AlertFacts => ({
   alertname: alert.labels.alertname ?? '',
@@ -327,7 +332,7 @@ const skipRecord = (
   outcome: 'skipped',
   code: decision.code,
   reason: decision.reason,
-  ...(decision.policy ? { policy: decision.policy.name, ...notifyOf(decision.policy) } : {}),
+  ...(decision.policy ? { policy: decision.policy.name, ...routingOf(decision.policy) } : {}),
   ...(decision.target ? { target: decision.target } : {}),
 });
 

@@ -43,6 +43,8 @@ export interface AuditRecord {
   alert?: AlertSnapshot;
   /** The deciding policy's `notify` settings (channel, template, ticket, Grafana), for the notifier. */
   notify?: NotifySettings;
+  /** The team that owns the deciding policy (its `owner`), so the audit can be read per team. */
+  owner?: string;
   /** Extra facts (pod uid, response status, seconds firing…). */
   details?: Record<string, string | number | boolean>;
 }

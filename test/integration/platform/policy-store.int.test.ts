@@ -216,6 +216,7 @@ describe('remediateNotification under the platform layer (DynamoDB Local + sandb
     expect(record).toMatchObject({
       outcome: 'would-act',
       policy: 'restart-crashlooping-pod',
+      owner: 'shop',
       notify: { slack: { channel: '#shop-oncall' }, ticket: { jira: { project: 'SHOP' } } },
     });
     expect(h.sandbox.store.get('pods', 'demo', pod)).toBeDefined();
