@@ -234,22 +234,13 @@ const handleFiring = async (
     );
     return;
   }
+  let result: Awaited<ReturnType<typeof executePlan>>;
   try {
     const alertContext = { ...base.alert, ...base, policy: policy.name };
-    const result = await executePlan(plan, deps.clusters, deps.clock, invocation.signal, {
+    result = await executePlan(plan, deps.clusters, deps.clock, invocation.signal, {
       backends: deps.actions,
       alert: alertContext,
     });
-    const acted = result.outcome === 'acted';
-    const done: AuditRecord = {
-      ...facts,
-      ...result,
-      ...withAnalysis(result.details, analysis),
-      at: deps.clock().toISOString(),
-    };
-    await record(done, acted ? { ...settle, actedFor: policy.name } : settle);
-    // Remember the action; with `verify`, schedule its followup (never throws: the action stands).
-    if (acted && deps.verification) await afterAction(done, policy.verify, deps.verification, deps);
   } catch (error) {
     // Unknown errors and transient ones (5xx, 429, timeouts, DescribeCluster hiccups) may succeed on a
     // retry; denied, invalid or unknown-cluster errors will not.
@@ -277,7 +268,20 @@ const handleFiring = async (
         reason: `policy ${policy.name} paused after ${threshold} failed actions in a row; resume with \`remedy breaker resume ${policy.name}\``,
       });
     }
+    return;
   }
+  // The cluster has been touched: from here on nothing may release the claim or count a failure. An error
+  // recording the outcome propagates (Lambda retries the notification; the held claim turns the retry away).
+  const acted = result.outcome === 'acted';
+  const done: AuditRecord = {
+    ...facts,
+    ...result,
+    ...withAnalysis(result.details, analysis),
+    at: deps.clock().toISOString(),
+  };
+  await record(done, acted ? { ...settle, actedFor: policy.name } : settle);
+  // Remember the action; with `verify`, schedule its followup (never throws: the action stands).
+  if (acted && deps.verification) await afterAction(done, policy.verify, deps.verification, deps);
 };
 
 type AlertFacts = Required<

@@ -168,9 +168,9 @@ export class DynamoLedger implements Ledger {
           ExpressionAttributeValues: { ':zero': 0, ':false': false },
         }),
       )
-      .catch((e: unknown) => {
-        if (!(e instanceof ConditionalCheckFailedException)) throw e;
-      });
+      // Best effort: the action and its record are already durable. A reset that fails (throttled, 5xx) only
+      // leaves the count where it was, which errs towards opening the breaker; it must never fail the settle.
+      .catch(() => undefined);
   }
 
   async release(episode: string, token: string, cooldownKey: string): Promise<void> {
