@@ -22,6 +22,9 @@ const deps: FollowupDeps = {
   clock: base.clock,
 };
 
+/** One check can take a Prometheus query (10 s timeout) plus Slack and Jira calls. */
+const MIN_REMAINING_MS = 20_000;
+
 /**
  * SQS (delayed followups) → verify each action → verdict, thread, ticket, quarantine. Messages are independent:
  * one that fails (DynamoDB unavailable…) is reported in batchItemFailures and redelivered by SQS after its
@@ -35,6 +38,11 @@ const lambdaHandler = async (
   const logger = base.logger.withKeys({ requestId: context.awsRequestId });
   const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
   for (const record of event.Records) {
+    // Near the timeout, hand the rest back to SQS rather than be cut off mid-batch (which fails every message).
+    if (context.getRemainingTimeInMillis() < MIN_REMAINING_MS) {
+      batchItemFailures.push({ itemIdentifier: record.messageId });
+      continue;
+    }
     try {
       const result = await followUp(record.body, record.messageId, { ...deps, logger }, signal);
       logger.info(`followup ${record.messageId}: ${result.kind}`, { result });

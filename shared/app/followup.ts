@@ -7,7 +7,7 @@ import { type FollowupMessage, parseFollowup } from '#domain/verify/message.js';
 import { delaySecondsUntil, queryVerdict, secondsBetween, stillEarly } from '#domain/verify/outcome.js';
 import type { FollowupScheduler, VerificationStore } from '#domain/verify/ports.js';
 import { rolloutState } from '#domain/verify/rollout.js';
-import type { VerifySpec } from '#domain/verify/schema.js';
+import { MAX_VERIFY_AFTER_SECONDS, type VerifySpec } from '#domain/verify/schema.js';
 import { runCheck } from './run-check.js';
 
 export interface FollowupDeps {
@@ -73,7 +73,9 @@ export const followUp = async (
   }
   const { episode, policy } = m.action;
   const known = await deps.store.action(episode);
-  if (known?.verdict) return { kind: 'duplicate' };
+  // A redelivery after the verdict was written: the quarantine check may not have run (it failed, or the
+  // function timed out after the write). It is conditional, so running it again is safe.
+  if (known?.verdict) return duplicate(known.verdict, m, deps);
 
   const finding = await check(m, known?.resolvedAt, deps, signal);
   const at = deps.clock().toISOString();
@@ -109,12 +111,21 @@ export const followUp = async (
     ...(secondsToRecovery !== undefined ? { secondsToRecovery } : {}),
     audit: record,
   });
-  if (recorded === 'duplicate') return { kind: 'duplicate' };
+  if (recorded === 'duplicate') return duplicate(finding.verdict, m, deps);
   deps.metrics.count('Verification', { outcome: finding.verdict, policy });
   deps.logger.info(`${finding.verdict}: ${finding.reason}`, { decision: record });
   await notifySafely(deps, record);
   const quarantined = finding.verdict === 'not-recovered' ? await maybeQuarantine(m, deps) : false;
   return { kind: 'verified', verdict: finding.verdict, quarantined };
+};
+
+const duplicate = async (
+  verdict: VerifyOutcome,
+  m: FollowupMessage,
+  deps: FollowupDeps,
+): Promise<FollowupResult> => {
+  if (verdict === 'not-recovered') await maybeQuarantine(m, deps);
+  return { kind: 'duplicate' };
 };
 
 /** The action record's facts a verdict repeats (alert, target, plan, Slack group), without its outcome. */
@@ -133,6 +144,13 @@ const check = async (
   const v = m.verify;
   switch (v.check) {
     case 'alertResolved':
+      // Alertmanager's endsAt can predate the action (it resolved while remedy was acting): no credit for that.
+      if (resolvedAt && resolvedAt < m.action.at)
+        return inconclusive(
+          'resolved-before-action',
+          `the alert resolved at ${resolvedAt}, before remedy acted at ${m.action.at}`,
+          { resolvedAt },
+        );
       return resolvedAt
         ? {
             verdict: 'recovered',
@@ -265,10 +283,15 @@ const maybeQuarantine = async (m: FollowupMessage, deps: FollowupDeps): Promise<
   if (!q) return false;
   const { policy } = m.action;
   const now = deps.clock();
-  const windowStart = new Date(now.getTime() - q.withinSeconds * 1000).toISOString();
+  // The window is measured on the verdicts: a verdict comes at least `after` past its action, so a window on
+  // action times would shrink by `after` (and never fire when `within` <= `after`).
+  const verifiedSince = new Date(now.getTime() - q.withinSeconds * 1000).toISOString();
+  const earliestAction = new Date(
+    now.getTime() - (q.withinSeconds + MAX_VERIFY_AFTER_SECONDS) * 1000,
+  ).toISOString();
   const resumed = await deps.store.resumedAt(policy);
-  const since = resumed && resumed > windowStart ? resumed : windowStart;
-  const count = await deps.store.countNotRecovered(policy, since);
+  const actedSince = resumed && resumed > earliestAction ? resumed : earliestAction;
+  const count = await deps.store.countNotRecovered(policy, { verifiedSince, actedSince });
   if (count < q.notRecovered) return false;
   const reason = `quarantined: ${count} actions did not recover within ${formatDuration(q.withinSeconds)} (threshold ${q.notRecovered}); resume with \`remedy breaker resume ${policy}\``;
   if (!(await deps.store.quarantine(policy, reason, now))) return false;

@@ -75,25 +75,24 @@ export class DynamoOutcomes implements VerificationStore {
   }
 
   async resolution(episode: string, resolvedAt: string) {
-    let attributes: Record<string, unknown> | undefined;
-    try {
-      ({ Attributes: attributes } = await this.client.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: actionKey(episode),
-          // The first resolve counts; a repeat (Alertmanager HA, SNS redelivery) changes nothing.
-          UpdateExpression: 'SET resolvedAt = if_not_exists(resolvedAt, :r)',
-          ConditionExpression: 'attribute_exists(actedAt)',
-          ExpressionAttributeValues: { ':r': resolvedAt },
-          ReturnValues: 'ALL_NEW',
-        }),
-      ));
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return undefined; // remedy never acted on it
-      throw error;
-    }
+    // The first resolve counts; a repeat (Alertmanager HA, SNS redelivery) changes nothing. Written even when
+    // no action is recorded yet: the action may be between its DELETE and actionTaken, which keeps this value.
+    // Without an action the item expires within a day.
+    const { Attributes: attributes } = await this.client.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: actionKey(episode),
+        UpdateExpression:
+          'SET resolvedAt = if_not_exists(resolvedAt, :r), expiresAt = if_not_exists(expiresAt, :ttl)',
+        ExpressionAttributeValues: {
+          ':r': resolvedAt,
+          ':ttl': Math.floor(Date.parse(resolvedAt) / 1000) + 86_400,
+        },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
     const facts = toFacts(episode, attributes ?? {});
-    if (!facts?.resolvedAt) return undefined;
+    if (!facts?.resolvedAt) return undefined; // remedy never acted on it (so far)
     const resolvedAfterSeconds = secondsBetween(facts.actedAt, facts.resolvedAt);
     await this.client.send(
       new UpdateCommand({
@@ -178,16 +177,24 @@ export class DynamoOutcomes implements VerificationStore {
     }
   }
 
-  async countNotRecovered(policy: string, since: string): Promise<number> {
+  async countNotRecovered(
+    policy: string,
+    since: { verifiedSince: string; actedSince: string },
+  ): Promise<number> {
     let count = 0;
     let start: Record<string, unknown> | undefined;
     do {
       const page = await this.client.send(
         new QueryCommand({
           TableName: this.table,
-          KeyConditionExpression: 'pk = :pk AND sk >= :since',
-          FilterExpression: 'outcome = :nr',
-          ExpressionAttributeValues: { ':pk': `OUTCOMES#${policy}`, ':since': since, ':nr': 'not-recovered' },
+          KeyConditionExpression: 'pk = :pk AND sk >= :acted',
+          FilterExpression: 'outcome = :nr AND verifiedAt >= :verified',
+          ExpressionAttributeValues: {
+            ':pk': `OUTCOMES#${policy}`,
+            ':acted': since.actedSince,
+            ':verified': since.verifiedSince,
+            ':nr': 'not-recovered',
+          },
           Select: 'COUNT',
           ConsistentRead: true,
           ...(start ? { ExclusiveStartKey: start } : {}),

@@ -50,8 +50,12 @@ export interface VerificationStore {
     secondsToRecovery?: number;
     audit: AuditRecord;
   }): Promise<'recorded' | 'duplicate'>;
-  /** Not-recovered verdicts of a policy for actions taken at or after `since`. */
-  countNotRecovered(policy: string, since: string): Promise<number>;
+  /**
+   * Not-recovered verdicts of a policy given at or after `verifiedSince` (the quarantine window, measured on
+   * the verdicts), for actions taken at or after `actedSince` (the last resume, or the window minus the longest
+   * `after`: it bounds the Query).
+   */
+  countNotRecovered(policy: string, since: { verifiedSince: string; actedSince: string }): Promise<number>;
   /** When an operator last resumed the policy's breaker (a quarantine counts only what came after). */
   resumedAt(policy: string): Promise<string | undefined>;
   /** Opens the policy's breaker as a quarantine; false when it was already open (someone else said so). */
