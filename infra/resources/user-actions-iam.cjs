@@ -164,13 +164,13 @@ function userActionStatements(documents) {
   return statements;
 }
 
-/** Reads every .yaml/.yml file of a folder (sorted, so the template is stable) as policy documents. */
+/** Reads every policy file of a folder as the CLI and the local stack do (.yaml, .yml, .json; sorted, so the template is stable). */
 function readPolicyDocuments(dir) {
   const folder = resolve(ROOT, dir);
   let files;
   try {
     files = readdirSync(folder)
-      .filter((f) => /\.ya?ml$/.test(f))
+      .filter((f) => /\.(ya?ml|json)$/.test(f))
       .sort();
   } catch (error) {
     throw new Error(`userActionPolicies: cannot read policy folder ${folder}: ${error.message}`);

@@ -55,11 +55,19 @@ export interface AlertsMessage {
 export const alertAttributes = (
   n: Pick<Notification, 'commonLabels' | 'status'>,
 ): Record<string, string> => ({
-  alertname: n.commonLabels.alertname || 'multiple',
-  severity: n.commonLabels.severity || 'none',
-  cluster: n.commonLabels.cluster || 'none',
+  alertname: attributeText(n.commonLabels.alertname) || 'multiple',
+  severity: attributeText(n.commonLabels.severity) || 'none',
+  cluster: attributeText(n.commonLabels.cluster) || 'none',
   status: n.status,
 });
+
+/**
+ * SNS refuses attribute values outside XML's characters (control characters, lone surrogates; the SDK cannot
+ * even encode the latter): such a label would make every retry of the post fail. The body keeps the exact
+ * value; the attribute, used only for routing, gets "?" in its place.
+ */
+const attributeText = (value: string | undefined): string | undefined =>
+  value?.replace(/[^\t\n\r\u{20}-\u{D7FF}\u{E000}-\u{FFFD}\u{10000}-\u{10FFFF}]/gu, '?');
 
 /** remedy.sns.subject: "[FIRING:2] Name", printable ASCII, at most 99 characters. */
 export const alertSubject = (n: Pick<Notification, 'commonLabels' | 'status' | 'alerts'>): string => {

@@ -29,6 +29,9 @@ const FUNCTION_ARN = new RegExp(
 const targetKind = z.enum(['Pod', 'Deployment', 'StatefulSet', 'DaemonSet']).optional();
 
 /** A runbook parameter value: text with `{{label}}` placeholders, each checked here, at apply time. */
+/** arn:<partition>:iam::<account>:role/<path/name>, with nothing rendered from an alert. */
+const AUTOMATION_ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
+
 const parameterValue = z
   .string()
   .max(512)
@@ -62,6 +65,17 @@ export const startAutomationAction = z
       .optional(),
     parameters: z
       .record(z.string().regex(/^[a-zA-Z0-9_]{1,50}$/, 'must be a runbook parameter name'), parameterValue)
+      .superRefine((parameters, ctx) => {
+        // The role SSM runs the runbook as is the policy's choice, never an alert's: a literal ARN, which is
+        // also what the package-time IAM generator can grant iam:PassRole on.
+        const role = parameters.AutomationAssumeRole;
+        if (role !== undefined && !AUTOMATION_ROLE_ARN.test(role))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['AutomationAssumeRole'],
+            message: 'must be a literal IAM role ARN (no placeholders)',
+          });
+      })
       .optional(),
     kind: targetKind,
   })
