@@ -170,10 +170,14 @@ describe('npm run package (osls + serverless-esbuild, offline, no AWS credential
       Queues: ['sqs:SendMessage'],
       DescribeClusters: ['eks:DescribeCluster'],
       Secrets: ['ssm:GetParameters'],
+      NotTheIngestToken: ['ssm:GetParameter', 'ssm:GetParameters'],
       CrossAccountClusters: ['sts:AssumeRole'],
       QueryPrometheus: ['aps:QueryMetrics'],
     });
     const sid = (s: string) => statements.find((x) => x.Sid === s);
+    // The ingest token may sit under the Secrets prefix: remediate can never read it.
+    expect(sid('NotTheIngestToken')?.Effect).toBe('Deny');
+    expect(JSON.stringify(sid('NotTheIngestToken')?.Resource)).toContain(':parameter/remedy/ci/ingest-token');
     expect(sid('Logs')?.Resource).toEqual([getAtt('RemediateLogGroup')]);
     expect(sid('ReadPolicies')?.Resource).toEqual([getAtt('PoliciesTable')]);
     expect(sid('Queues')?.Resource).toEqual([getAtt('DeadLetterQueue'), getAtt('FollowupQueue')]);
@@ -200,9 +204,11 @@ describe('npm run package (osls + serverless-esbuild, offline, no AWS credential
       ],
       DescribeClusters: ['eks:DescribeCluster'],
       Secrets: ['ssm:GetParameters'],
+      NotTheIngestToken: ['ssm:GetParameter', 'ssm:GetParameters'],
       CrossAccountClusters: ['sts:AssumeRole'],
       QueryPrometheus: ['aps:QueryMetrics'],
     });
+    expect(statements.find((s) => s.Sid === 'NotTheIngestToken')?.Effect).toBe('Deny');
     expect(statements.find((s) => s.Sid === 'FollowupQueue')?.Resource).toEqual([getAtt('FollowupQueue')]);
     expect(statements.find((s) => s.Sid === 'Logs')?.Resource).toEqual([getAtt('FollowupLogGroup')]);
   });
