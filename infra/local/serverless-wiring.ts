@@ -45,41 +45,19 @@ export async function readSnsWiring(
 
 /** Returns the SNS subscriptions of a serverless.yml source text. */
 export function snsWiringFromYaml(source: string, options: WiringOptions = {}): SnsSubscriptionWiring[] {
-  const config = asRecord(parse(source, { customTags: CLOUDFORMATION_TAGS }), 'serverless.yml');
-  const stage = options.stage ?? LOCAL_STAGE;
-  const resolve = variableResolver(config, { ...options, stage });
-  const service = String(resolve(config.service));
-  // Only the fields read here are resolved: the rest (environment, resources) may use variables and
-  // CloudFormation references the local stack has no values for.
-  const provider = asRecord(config.provider ?? {}, 'provider');
-  const functions = asRecord(config.functions ?? {}, 'functions');
-  const wiring: SnsSubscriptionWiring[] = [];
-  for (const [functionName, rawFunction] of Object.entries(functions)) {
-    const fn = asRecord(rawFunction, `functions.${functionName}`);
-    const events = Array.isArray(fn.events) ? fn.events : [];
-    for (const event of events) {
-      const sns = isRecord(event) && event.sns !== undefined ? resolve(event.sns) : undefined;
-      if (sns === undefined) continue;
-      const entry: SnsSubscriptionWiring = {
-        functionName,
-        lambdaName: `${service}-${stage}-${functionName}`,
-        handler: splitHandler(String(resolve(fn.handler)), functionName),
-        topicName: topicNameOf(sns, functionName),
-        filterPolicyScope:
-          isRecord(sns) && sns.filterPolicyScope === 'MessageBody' ? 'MessageBody' : 'MessageAttributes',
-        maximumRetryAttempts: numberOr(resolve(fn.maximumRetryAttempts), DEFAULTS.maximumRetryAttempts),
-        maximumEventAge: numberOr(resolve(fn.maximumEventAge), DEFAULTS.maximumEventAge),
-        timeout: numberOr(resolve(fn.timeout), numberOr(resolve(provider.timeout), DEFAULTS.timeout)),
-        memorySize: numberOr(
-          resolve(fn.memorySize),
-          numberOr(resolve(provider.memorySize), DEFAULTS.memorySize),
-        ),
-      };
-      if (isRecord(sns) && isRecord(sns.filterPolicy)) entry.filterPolicy = sns.filterPolicy;
-      wiring.push(entry);
-    }
-  }
-  return wiring;
+  const { resolve, events } = eventsOf(source, options, 'sns');
+  return events.map(({ fn, value: sns, common }) => {
+    const entry: SnsSubscriptionWiring = {
+      ...common,
+      topicName: topicNameOf(sns, common.functionName),
+      filterPolicyScope:
+        isRecord(sns) && sns.filterPolicyScope === 'MessageBody' ? 'MessageBody' : 'MessageAttributes',
+      maximumRetryAttempts: numberOr(resolve(fn.maximumRetryAttempts), DEFAULTS.maximumRetryAttempts),
+      maximumEventAge: numberOr(resolve(fn.maximumEventAge), DEFAULTS.maximumEventAge),
+    };
+    if (isRecord(sns) && isRecord(sns.filterPolicy)) entry.filterPolicy = sns.filterPolicy;
+    return entry;
+  });
 }
 
 /** One function reading one SQS queue, as serverless.yml's `sqs` event declares it (the event source mapping). */
@@ -124,48 +102,81 @@ export function sqsWiringFromYaml(
   options: WiringOptions = {},
   resources: Record<string, unknown> = {},
 ): SqsConsumerWiring[] {
+  return eventsOf(source, options, 'sqs').events.map(({ value: sqs, common }) => {
+    const arn = isRecord(sqs) ? sqs.arn : sqs;
+    const getAtt = isRecord(arn) ? arn['Fn::GetAtt'] : undefined;
+    const queue = Array.isArray(getAtt) && getAtt[1] === 'Arn' ? String(getAtt[0]) : undefined;
+    if (!queue)
+      throw new Error(
+        `functions.${common.functionName}: the local stack needs the sqs event's arn as !GetAtt <Queue>.Arn`,
+      );
+    const props = isRecord(resources[queue]) ? resources[queue].Properties : undefined;
+    const redrive = isRecord(props) && isRecord(props.RedrivePolicy) ? props.RedrivePolicy : undefined;
+    const entry: SqsConsumerWiring = {
+      ...common,
+      queue,
+      batchSize: isRecord(sqs) ? numberOr(sqs.batchSize, 10) : 10,
+      reportBatchItemFailures: isRecord(sqs) && sqs.functionResponseType === 'ReportBatchItemFailures',
+    };
+    if (redrive && typeof redrive.maxReceiveCount === 'number')
+      entry.maxReceiveCount = redrive.maxReceiveCount;
+    if (isRecord(props) && typeof props.VisibilityTimeout === 'number')
+      entry.visibilityTimeout = props.VisibilityTimeout;
+    return entry;
+  });
+}
+
+/** What every function's wiring has, whatever triggers it. */
+interface CommonWiring {
+  functionName: string;
+  lambdaName: string;
+  handler: { file: string; export: string };
+  timeout: number;
+  memorySize: number;
+}
+
+/**
+ * Each function's events of one kind (`sns`, `sqs`), resolved, with the fields every trigger shares. Only the
+ * fields read here are resolved: the rest (environment, resources) may use variables and CloudFormation
+ * references the local stack has no values for.
+ */
+function eventsOf(
+  source: string,
+  options: WiringOptions,
+  kind: 'sns' | 'sqs',
+): {
+  resolve: Resolver;
+  events: Array<{ fn: Record<string, unknown>; value: unknown; common: CommonWiring }>;
+} {
   const config = asRecord(parse(source, { customTags: CLOUDFORMATION_TAGS }), 'serverless.yml');
   const stage = options.stage ?? LOCAL_STAGE;
   const resolve = variableResolver(config, { ...options, stage });
   const service = String(resolve(config.service));
   const provider = asRecord(config.provider ?? {}, 'provider');
   const functions = asRecord(config.functions ?? {}, 'functions');
-  const wiring: SqsConsumerWiring[] = [];
+  const events: Array<{ fn: Record<string, unknown>; value: unknown; common: CommonWiring }> = [];
   for (const [functionName, rawFunction] of Object.entries(functions)) {
     const fn = asRecord(rawFunction, `functions.${functionName}`);
     for (const event of Array.isArray(fn.events) ? fn.events : []) {
-      const sqs = isRecord(event) && event.sqs !== undefined ? resolve(event.sqs) : undefined;
-      if (sqs === undefined) continue;
-      const arn = isRecord(sqs) ? sqs.arn : sqs;
-      const getAtt = isRecord(arn) ? arn['Fn::GetAtt'] : undefined;
-      const queue = Array.isArray(getAtt) && getAtt[1] === 'Arn' ? String(getAtt[0]) : undefined;
-      if (!queue)
-        throw new Error(
-          `functions.${functionName}: the local stack needs the sqs event's arn as !GetAtt <Queue>.Arn`,
-        );
-      const props = isRecord(resources[queue]) ? resources[queue].Properties : undefined;
-      const redrive = isRecord(props) && isRecord(props.RedrivePolicy) ? props.RedrivePolicy : undefined;
-      const entry: SqsConsumerWiring = {
-        functionName,
-        lambdaName: `${service}-${stage}-${functionName}`,
-        handler: splitHandler(String(resolve(fn.handler)), functionName),
-        queue,
-        batchSize: isRecord(sqs) ? numberOr(sqs.batchSize, 10) : 10,
-        reportBatchItemFailures: isRecord(sqs) && sqs.functionResponseType === 'ReportBatchItemFailures',
-        timeout: numberOr(resolve(fn.timeout), numberOr(resolve(provider.timeout), DEFAULTS.timeout)),
-        memorySize: numberOr(
-          resolve(fn.memorySize),
-          numberOr(resolve(provider.memorySize), DEFAULTS.memorySize),
-        ),
-      };
-      if (redrive && typeof redrive.maxReceiveCount === 'number')
-        entry.maxReceiveCount = redrive.maxReceiveCount;
-      if (isRecord(props) && typeof props.VisibilityTimeout === 'number')
-        entry.visibilityTimeout = props.VisibilityTimeout;
-      wiring.push(entry);
+      const value = isRecord(event) && event[kind] !== undefined ? resolve(event[kind]) : undefined;
+      if (value === undefined) continue;
+      events.push({
+        fn,
+        value,
+        common: {
+          functionName,
+          lambdaName: `${service}-${stage}-${functionName}`,
+          handler: splitHandler(String(resolve(fn.handler)), functionName),
+          timeout: numberOr(resolve(fn.timeout), numberOr(resolve(provider.timeout), DEFAULTS.timeout)),
+          memorySize: numberOr(
+            resolve(fn.memorySize),
+            numberOr(resolve(provider.memorySize), DEFAULTS.memorySize),
+          ),
+        },
+      });
     }
   }
-  return wiring;
+  return { resolve, events };
 }
 
 // `sns: <arn or name>` or `sns: { arn, topicName }`; an intrinsic arn (!Ref) needs topicName beside it.
