@@ -1,4 +1,3 @@
-import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { describe, expect, it } from 'vitest';
 import {
@@ -12,33 +11,9 @@ import { PrometheusUnavailableError } from '#domain/analysis/errors.js';
 import { prometheusFromEnv } from '#domain/analysis/prometheus-settings.js';
 import { clusterEntrySchema, prometheusTargetSchema } from '#domain/cluster/registry.js';
 import { entryFromFlags } from '../../../shared/cli/cluster-entries.js';
+import { KEYS, NodeSha256 } from '../../support/sigv4-reference.js';
 
-const KEYS = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };
 const NOW = new Date('2026-11-25T12:00:00Z');
-
-// @smithy/signature-v4 (the JS SDK's signer) is the independent reference; it wants a hash constructor.
-class NodeSha256 {
-  readonly #secret: string | Uint8Array | undefined;
-  #hash: Hash | Hmac;
-  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
-    this.#secret = secret === undefined || typeof secret === 'string' ? secret : bytes(secret);
-    this.#hash = this.#fresh();
-  }
-  #fresh(): Hash | Hmac {
-    return this.#secret === undefined ? createHash('sha256') : createHmac('sha256', this.#secret);
-  }
-  update(data: string | ArrayBuffer | ArrayBufferView): void {
-    this.#hash.update(typeof data === 'string' ? data : bytes(data));
-  }
-  async digest(): Promise<Uint8Array> {
-    return new Uint8Array(this.#hash.digest());
-  }
-  reset(): void {
-    this.#hash = this.#fresh();
-  }
-}
-const bytes = (d: ArrayBuffer | ArrayBufferView) =>
-  d instanceof ArrayBuffer ? new Uint8Array(d) : new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
 
 const deps = {
   secret: async (name: string) => ({ '/u': 'remedy', '/p': 'p@ss:word', '/t': 'tok' })[name] ?? 'unknown',
