@@ -1,5 +1,5 @@
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { AuditRecord, Outcome } from '#domain/audit.js';
+import { type AuditRecord, OUTCOMES, type Outcome } from '#domain/audit.js';
 import type { NotifyState, ThreadState } from '#domain/notify/ports.js';
 import {
   ignoreConditionFailed,
@@ -11,17 +11,6 @@ import { DynamoTicketState } from './dynamo-ticket-state.js';
 
 export { NOTIFY_CLAIM_STALE_SECONDS, NOTIFY_TTL_SECONDS } from './dynamo-notify-items.js';
 
-const OUTCOMES: readonly Outcome[] = [
-  'acted',
-  'would-act',
-  'skipped',
-  'failed',
-  'resolved',
-  'rejected',
-  'recovered',
-  'not-recovered',
-  'inconclusive',
-];
 const threadKey = (group: string) => ({ pk: `NOTIFY#${group}`, sk: 'SLACK' });
 
 /**

@@ -1,17 +1,8 @@
 import { z } from 'zod';
+import { OUTCOMES } from '../audit.js';
 
 /** Outcomes a template may single out (for example: mention on-call only when an action failed). */
-const outcome = z.enum([
-  'acted',
-  'would-act',
-  'skipped',
-  'failed',
-  'resolved',
-  'rejected',
-  'recovered',
-  'not-recovered',
-  'inconclusive',
-]);
+const outcome = z.enum(OUTCOMES);
 
 /** Placeholders a Slack template may use; anything else is refused when the policy is applied. */
 export const TEMPLATE_PLACEHOLDER = /\{\{\s*([a-zA-Z_][a-zA-Z0-9_.]*)\s*\}\}/g;
