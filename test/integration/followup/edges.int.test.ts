@@ -6,16 +6,9 @@ import { DynamoOutcomes } from '#adapters/dynamodb/outcomes.js';
 import { type FollowupDeps, followUp } from '#app/followup.js';
 import { remediateNotification } from '#app/remediate-notification.js';
 import type { FollowupMessage } from '#domain/verify/message.js';
-import type { FollowupScheduler } from '#domain/verify/ports.js';
+import { CapturingScheduler } from '../../support/followup.js';
 import { notification, type RemedyHarness, startRemedy } from '../../support/remedy.js';
 import { fingerprint } from '../../support/workloads.js';
-
-class CapturingScheduler implements FollowupScheduler {
-  readonly sent: Array<{ message: FollowupMessage; delaySeconds: number }> = [];
-  async schedule(message: FollowupMessage, delaySeconds: number) {
-    this.sent.push({ message: structuredClone(message), delaySeconds });
-  }
-}
 
 /** countNotRecovered fails once (a throttle, a timeout): the message throws, SQS redelivers it. */
 class FlakyCountOutcomes extends DynamoOutcomes {

@@ -2,18 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoOutcomes } from '#adapters/dynamodb/outcomes.js';
 import { type FollowupDeps, followUp } from '#app/followup.js';
 import { remediateNotification } from '#app/remediate-notification.js';
-import type { FollowupMessage } from '#domain/verify/message.js';
-import type { FollowupScheduler } from '#domain/verify/ports.js';
 import type { LocalSinks } from '../../../infra/local/sinks/index.js';
+import { CapturingScheduler } from '../../support/followup.js';
 import { type RemedyHarness, startRemedy } from '../../support/remedy.js';
 import { groupMessage, notifyingPolicy, realNotifier, startSinks } from '../notify/harness.js';
-
-class CapturingScheduler implements FollowupScheduler {
-  readonly sent: FollowupMessage[] = [];
-  async schedule(message: FollowupMessage) {
-    this.sent.push(structuredClone(message));
-  }
-}
 
 /** The team's crash-loop policy, verified after acting; escalates and quarantines when actions do not help. */
 const policy = {
@@ -47,7 +39,7 @@ describe('verdicts in the Slack thread and the ticket (local Slack and Jira over
       h.deps,
       { requestId: crypto.randomUUID() },
     );
-    const message = scheduler.sent[before];
+    const message = scheduler.sent[before]?.message;
     if (!message) throw new Error('no followup scheduled');
     return message;
   };

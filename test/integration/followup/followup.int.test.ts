@@ -4,19 +4,12 @@ import { DynamoOutcomes } from '#adapters/dynamodb/outcomes.js';
 import { type FollowupDeps, followUp } from '#app/followup.js';
 import { remediateNotification } from '#app/remediate-notification.js';
 import type { FollowupMessage } from '#domain/verify/message.js';
-import type { FollowupScheduler } from '#domain/verify/ports.js';
 import { summarize } from '#domain/verify/stats.js';
+import { CapturingScheduler } from '../../support/followup.js';
 import { notification, type RemedyHarness, startRemedy } from '../../support/remedy.js';
 import { fingerprint } from '../../support/workloads.js';
 
 /** Keeps what remediate (and the followup, for long waits) scheduled, instead of sending it. */
-class CapturingScheduler implements FollowupScheduler {
-  readonly sent: Array<{ message: FollowupMessage; delaySeconds: number }> = [];
-  async schedule(message: FollowupMessage, delaySeconds: number) {
-    this.sent.push({ message: structuredClone(message), delaySeconds });
-  }
-}
-
 const POLICY = 'restart-crashlooping-pod';
 const verifiedPolicy = {
   name: POLICY,

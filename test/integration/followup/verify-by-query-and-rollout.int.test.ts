@@ -4,9 +4,9 @@ import { buildPrometheus } from '#adapters/prometheus/build.js';
 import { type FollowupDeps, followUp } from '#app/followup.js';
 import { remediateNotification } from '#app/remediate-notification.js';
 import type { FollowupMessage } from '#domain/verify/message.js';
-import type { FollowupScheduler } from '#domain/verify/ports.js';
 import { rolloutState } from '#domain/verify/rollout.js';
 import { waitFor } from '../../support/e2e.js';
+import { CapturingScheduler } from '../../support/followup.js';
 import {
   type Exporter,
   type RunningPrometheus,
@@ -18,13 +18,6 @@ import { notification, type RemedyHarness, startRemedy } from '../../support/rem
 import { fingerprint } from '../../support/workloads.js';
 
 const RESTARTS = 'remedy_test_container_restarts_recent';
-
-class CapturingScheduler implements FollowupScheduler {
-  readonly sent: FollowupMessage[] = [];
-  async schedule(message: FollowupMessage) {
-    this.sent.push(structuredClone(message));
-  }
-}
 
 const crashLoop = {
   name: 'restart-crashlooping-pod',
@@ -70,7 +63,7 @@ describe('verification by PromQL (real Prometheus 2.42) and by rollout status (s
       h.deps,
       { requestId: crypto.randomUUID() },
     );
-    const message = scheduler.sent[before];
+    const message = scheduler.sent[before]?.message;
     if (!message) throw new Error(`no followup scheduled: ${JSON.stringify(h.notifier.records.at(-1))}`);
     return message;
   };
