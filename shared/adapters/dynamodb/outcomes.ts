@@ -11,7 +11,7 @@ import {
 import type { AuditRecord, VerifyOutcome } from '#domain/audit.js';
 import { targetRef } from '#domain/target/target.js';
 import { secondsBetween } from '#domain/verify/outcome.js';
-import type { ActionFacts, OutcomeEntry, VerificationStore } from '#domain/verify/ports.js';
+import type { ActionFacts, OutcomeEntry, VerdictRecord, VerificationStore } from '#domain/verify/ports.js';
 import { BREAKER_SK, breakerKey } from './controls.js';
 import { AUDIT_TTL_SECONDS, dayShard } from './ledger.js';
 
@@ -112,16 +112,7 @@ export class DynamoOutcomes implements VerificationStore {
     return Item ? toFacts(episode, Item) : undefined;
   }
 
-  async recordVerdict(v: {
-    episode: string;
-    policy: string;
-    actedAt: string;
-    target: string;
-    verdict: VerifyOutcome;
-    at: string;
-    secondsToRecovery?: number;
-    audit: AuditRecord;
-  }): Promise<'recorded' | 'duplicate'> {
+  async recordVerdict(v: VerdictRecord): Promise<'recorded' | 'duplicate'> {
     const recovery = v.secondsToRecovery !== undefined ? { ':s': v.secondsToRecovery } : {};
     try {
       await this.client.send(

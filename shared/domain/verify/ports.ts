@@ -40,16 +40,7 @@ export interface VerificationStore {
    * Records the verdict and its audit record in one transaction; 'duplicate' when the episode already has one
    * (a redelivered message), and then nothing is written.
    */
-  recordVerdict(v: {
-    episode: string;
-    policy: string;
-    actedAt: string;
-    target: string;
-    verdict: VerifyOutcome;
-    at: string;
-    secondsToRecovery?: number;
-    audit: AuditRecord;
-  }): Promise<'recorded' | 'duplicate'>;
+  recordVerdict(v: VerdictRecord): Promise<'recorded' | 'duplicate'>;
   /**
    * Not-recovered verdicts of a policy given at or after `verifiedSince` (the quarantine window, measured on
    * the verdicts), for actions taken at or after `actedSince` (the last resume, or the window minus the longest
@@ -69,4 +60,16 @@ export interface VerificationStore {
 /** Sends a followup message to be delivered after a delay (SQS DelaySeconds, at most 15 minutes). */
 export interface FollowupScheduler {
   schedule(message: FollowupMessage, delaySeconds: number): Promise<void>;
+}
+
+/** One action's verdict as the followup records it, with its audit record. */
+export interface VerdictRecord {
+  episode: string;
+  policy: string;
+  actedAt: string;
+  target: string;
+  verdict: VerifyOutcome;
+  at: string;
+  secondsToRecovery?: number;
+  audit: AuditRecord;
 }
