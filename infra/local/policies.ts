@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { parse } from 'yaml';
+import type { DocumentClient } from '#adapters/dynamodb/client/document-client.js';
 import { writePlatform } from '#adapters/dynamodb/platform-store.js';
 import type { PolicySource } from '#app/apply-policies.js';
 import { type Platform, parsePlatform } from '#domain/policy/platform.js';
@@ -21,7 +21,7 @@ export const readPolicyFiles = (dir: string): PolicySource[] =>
  * invalid one, and returns it so the example policies are checked against it before they are stored.
  */
 export const loadPlatformFile = async (
-  doc: DynamoDBDocumentClient,
+  doc: DocumentClient,
   table: string,
   file: string,
 ): Promise<Platform> => {

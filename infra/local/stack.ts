@@ -5,7 +5,6 @@ import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoClusterRegistry } from '#adapters/dynamodb/cluster-registry.js';
 import { DynamoPolicyStore } from '#adapters/dynamodb/policy-store.js';
 import { validatePolicies } from '#app/apply-policies.js';
@@ -13,7 +12,7 @@ import { LOCAL_ACTION_RESOURCES } from './aws/action-services.js';
 import { type AwsEndpoint, startAwsEndpoint } from './aws/aws-endpoint.js';
 import { createEksTokenAuthenticator } from './aws/eks-token-verifier.js';
 import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_REGION } from './aws/local-account.js';
-import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.js';
+import { type DynamoDbLocal, localDocumentClient, startDynamoDbLocal } from './dynamodb-local.js';
 import { type LocalIngest, startLocalIngest } from './function-url/local-ingest.js';
 import { readKubeconfig } from './kubeconfig.js';
 import type { OnFailureRecord } from './lambda/invoke-async.js';
@@ -366,19 +365,18 @@ const prepareTables = async (
     region: LOCAL_REGION,
     credentials: { ...LOCAL_CREDENTIALS },
   });
+  const doc = localDocumentClient(endpoint);
   try {
     await createTables(client, { PoliciesTable: tables.policies, StateTable: tables.state });
     // The platform layer first: the policies are checked against it, as `policy apply` does.
     const platform =
-      platformFile === undefined
-        ? undefined
-        : await loadPlatformFile(DynamoDBDocumentClient.from(client), tables.policies, platformFile);
+      platformFile === undefined ? undefined : await loadPlatformFile(doc, tables.policies, platformFile);
     const validation = validatePolicies(readPolicyFiles(policyDir), platform);
     if (!validation.ok)
       throw new Error(`invalid policies in ${policyDir}:\n  ${validation.problems.join('\n  ')}`);
     const silent = { info: () => {}, warn: () => {}, error: () => {} };
     const store = new DynamoPolicyStore(
-      DynamoDBDocumentClient.from(client),
+      doc,
       tables.policies,
       { logger: silent, metrics: { count: () => {} }, now: Date.now },
       0,
@@ -388,19 +386,16 @@ const prepareTables = async (
     return validation.policies.length;
   } finally {
     client.destroy();
+    doc.destroy();
   }
 };
 
 /** Registers the sandbox in the clusters registry: directly, and as a cross-account cluster behind a role. */
 const registerClusters = async (endpoint: string, policyTable: string): Promise<void> => {
-  const client = new DynamoDBClient({
-    endpoint,
-    region: LOCAL_REGION,
-    credentials: { ...LOCAL_CREDENTIALS },
-  });
+  const client = localDocumentClient(endpoint);
   try {
     const silent = { info: () => {}, warn: () => {}, error: () => {} };
-    const registry = new DynamoClusterRegistry(DynamoDBDocumentClient.from(client), policyTable, {
+    const registry = new DynamoClusterRegistry(client, policyTable, {
       logger: silent,
       metrics: { count: () => {} },
       now: Date.now,

@@ -3,7 +3,11 @@
 // The key layout below mirrors shared/adapters/dynamodb/{policy-store,cluster-registry}.ts (the clusters
 // registry shares the table under pk=CLUSTERS, so policies are read by their POLICY# prefix); writes still go
 // through those adapters.
-import { type DynamoDBDocumentClient, paginateQuery, paginateScan } from '@aws-sdk/lib-dynamodb';
+import {
+  type DocumentClient,
+  paginateQuery,
+  paginateScan,
+} from '#adapters/dynamodb/client/document-client.js';
 import { type ClusterEntry, clusterEntrySchema } from '#domain/cluster/registry.js';
 import { formatIssues } from '#domain/errors.js';
 import { type Policy, policySchema } from '#domain/policy/schema.js';
@@ -31,10 +35,7 @@ export interface StoredCluster {
 }
 
 /** Every policy record of the table (pk=POLICY#<alertname>, sk=<name>), sorted by alertname then name. */
-export async function readStoredPolicies(
-  doc: DynamoDBDocumentClient,
-  table: string,
-): Promise<StoredPolicy[]> {
+export async function readStoredPolicies(doc: DocumentClient, table: string): Promise<StoredPolicy[]> {
   const out: StoredPolicy[] = [];
   const pages = paginateScan(
     { client: doc },
@@ -61,10 +62,7 @@ export async function readStoredPolicies(
 }
 
 /** Every clusters-registry record (pk=CLUSTERS, sk=<logical name>), sorted by name. */
-export async function readStoredClusters(
-  doc: DynamoDBDocumentClient,
-  table: string,
-): Promise<StoredCluster[]> {
+export async function readStoredClusters(doc: DocumentClient, table: string): Promise<StoredCluster[]> {
   const out: StoredCluster[] = [];
   const pages = paginateQuery(
     { client: doc },

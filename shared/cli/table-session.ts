@@ -1,35 +1,33 @@
 // A DynamoDB session per command run, and failures worded for an operator: which table, where, what to check.
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DocumentClient } from '#adapters/dynamodb/client/document-client.js';
 import type { CredentialProvider } from '#adapters/eks/credentials.js';
 import type { CliIo } from './io.js';
 import type { TableTarget } from './table-target.js';
 
 /** A document client for one command run; `close` frees its sockets so the process can exit. */
 export interface DynamoSession {
-  readonly doc: DynamoDBDocumentClient;
+  readonly doc: DocumentClient;
   close(): void;
 }
 
 /** Builds the session; injected in tests. */
 export type OpenDynamo = (target: TableTarget, credentials?: CredentialProvider) => Promise<DynamoSession>;
 
-/** The real session, loading the AWS SDK only now so `validate` and `--help` never pay for it. */
+/** The real session, loading the client only now so `validate` and `--help` never pay for it. */
 export const openDynamo: OpenDynamo = async (target, credentials) => {
-  const [{ DynamoDBClient }, { DynamoDBDocumentClient }] = await Promise.all([
-    import('@aws-sdk/client-dynamodb'),
-    import('@aws-sdk/lib-dynamodb'),
+  const [{ DocumentClient }, { defaultCredentialProvider }] = await Promise.all([
+    import('#adapters/dynamodb/client/document-client.js'),
+    import('#adapters/eks/credentials.js'),
   ]);
   const fixed = target.credentials;
-  const client = new DynamoDBClient({
+  const doc = new DocumentClient({
     region: target.region,
-    ...(target.endpoint === undefined ? {} : { endpoint: target.endpoint }),
-    // A copy: the SDK annotates the credentials object it is given.
-    ...(fixed === undefined ? {} : { credentials: { ...fixed } }),
-    ...(fixed === undefined && credentials !== undefined ? { credentials } : {}),
+    endpoint: target.endpoint,
+    credentials: fixed ? async () => fixed : (credentials ?? defaultCredentialProvider()),
     // An operator waits at the terminal: fail fast on a stopped local stack instead of backing off for long.
     maxAttempts: 2,
   });
-  return { doc: DynamoDBDocumentClient.from(client), close: () => client.destroy() };
+  return { doc, close: () => doc.destroy() };
 };
 
 /** Names the table and endpoint in a failure, with a hint for the mistakes operators make most. */
@@ -66,7 +64,7 @@ export interface TableDeps {
 export async function withTable<T>(
   target: TableTarget,
   deps: TableDeps,
-  fn: (doc: DynamoDBDocumentClient) => Promise<T>,
+  fn: (doc: DocumentClient) => Promise<T>,
 ): Promise<T> {
   const session = await (deps.open ?? openDynamo)(target, deps.credentials);
   try {

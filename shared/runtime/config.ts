@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { AwsCredentials } from '#adapters/eks/credentials.js';
 import { prometheusFromEnv } from '#domain/analysis/prometheus-settings.js';
 import { ConfigError, formatIssues } from '#domain/errors.js';
 import { parseBudget } from '#domain/guardrails/budget.js';
@@ -83,6 +84,25 @@ const envSchema = z.object({
 });
 
 export type Config = ReturnType<typeof loadConfig>;
+
+/**
+ * The process's own AWS credentials from the environment (Lambda sets them for the function's role), or
+ * undefined: then the SDK's chain finds them. Kept out of `Config` so no secret ever sits in a logged object.
+ */
+export const environmentCredentials = (
+  env: Record<string, string | undefined> = process.env,
+): AwsCredentials | undefined => {
+  const { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey } = env;
+  if (!accessKeyId || !secretAccessKey) return undefined;
+  const sessionToken = env.AWS_SESSION_TOKEN;
+  const expiration = env.AWS_CREDENTIAL_EXPIRATION ? new Date(env.AWS_CREDENTIAL_EXPIRATION) : undefined;
+  return {
+    accessKeyId,
+    secretAccessKey,
+    ...(sessionToken ? { sessionToken } : {}),
+    ...(expiration && !Number.isNaN(expiration.getTime()) ? { expiration } : {}),
+  };
+};
 
 /** Reads and validates the environment once, at cold start; fails closed naming every bad variable. */
 export const loadConfig = (env: Record<string, string | undefined> = process.env) => {

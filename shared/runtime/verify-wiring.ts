@@ -1,11 +1,11 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DocumentClient } from '#adapters/dynamodb/client/document-client.js';
 import { DynamoOutcomes } from '#adapters/dynamodb/outcomes.js';
 import { SqsFollowupQueue } from '#adapters/sqs/followup-queue.js';
 import type { VerificationDeps } from '#app/verify-after-action.js';
 import type { Config } from './config.js';
 
 /** The verification store and, when FOLLOWUP_QUEUE_URL is set, the delayed followup queue (SQS client lazy). */
-export const buildVerification = (config: Config, doc: DynamoDBDocumentClient): VerificationDeps => ({
+export const buildVerification = (config: Config, doc: DocumentClient): VerificationDeps => ({
   store: new DynamoOutcomes(doc, config.stateTable),
   scheduler: config.followup.queueUrl
     ? new SqsFollowupQueue({

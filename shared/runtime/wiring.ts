@@ -1,11 +1,14 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createAwsUserActions } from '#adapters/aws-actions/aws-user-actions.js';
+import { DocumentClient } from '#adapters/dynamodb/client/document-client.js';
 import { DynamoClusterRegistry } from '#adapters/dynamodb/cluster-registry.js';
 import { DynamoLedger } from '#adapters/dynamodb/ledger.js';
 import { DynamoPolicyStore } from '#adapters/dynamodb/policy-store.js';
 import { AssumedRoleCache } from '#adapters/eks/assumed-role-cache.js';
-import { defaultCredentialProvider } from '#adapters/eks/credentials.js';
+import {
+  type CredentialProvider,
+  defaultCredentialProvider,
+  withEnvironmentFirst,
+} from '#adapters/eks/credentials.js';
 import { EksClusters } from '#adapters/eks/eks-clusters.js';
 import { TokenCache } from '#adapters/eks/token-cache.js';
 import { StaticClusters } from '#adapters/kubernetes/static-clusters.js';
@@ -15,7 +18,7 @@ import { lazyPrometheus } from '#adapters/prometheus/lazy.js';
 import { lazyTsdbAdmin } from '#adapters/prometheus/tsdb-admin.js';
 import type { RemediationDeps } from '#app/remediate-notification.js';
 import type { Clusters, Logger, Metrics } from '#domain/ports.js';
-import type { Config } from './config.js';
+import { type Config, environmentCredentials } from './config.js';
 import { createLogger, createMetrics } from './observability.js';
 import { buildVerification } from './verify-wiring.js';
 
@@ -23,14 +26,14 @@ import { buildVerification } from './verify-wiring.js';
 export const buildDependencies = (
   config: Config,
 ): RemediationDeps & { logger: ReturnType<typeof createLogger> } => {
-  const dynamo = new DynamoDBClient({
+  // The function role's credentials, from the environment on Lambda (the SDK's chain elsewhere, loaded lazily).
+  const credentials = withEnvironmentFirst(environmentCredentials(), defaultCredentialProvider);
+  const doc = new DocumentClient({
     region: config.region,
-    ...(config.dynamodbEndpoint ? { endpoint: config.dynamodbEndpoint } : {}),
-    // Fail fast and let Lambda's retry take over rather than burning the invocation on SDK backoff.
+    endpoint: config.dynamodbEndpoint,
+    credentials,
+    // Fail fast and let Lambda's retry take over rather than burning the invocation on backoff.
     maxAttempts: 3,
-  });
-  const doc = DynamoDBDocumentClient.from(dynamo, {
-    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: true },
   });
   const logger = createLogger(config.logLevel);
   const metrics = createMetrics();
@@ -42,7 +45,7 @@ export const buildDependencies = (
       config.policyCacheSeconds,
     ),
     ledger: new DynamoLedger(doc, config.stateTable),
-    clusters: buildClusters(config, doc, { logger, metrics }),
+    clusters: buildClusters(config, doc, credentials, { logger, metrics }),
     // Slack/Jira/Grafana when configured (tokens from SSM, cached while warm); the console otherwise.
     notifier: buildNotifier(config.notify, {
       doc,
@@ -85,14 +88,15 @@ export const buildDependencies = (
  */
 const buildClusters = (
   config: Config,
-  doc: DynamoDBDocumentClient,
+  doc: DocumentClient,
+  credentials: CredentialProvider,
   observe: { logger: Logger; metrics: Metrics },
 ): Clusters => {
   if (Object.keys(config.staticClusters).length > 0) return new StaticClusters(config.staticClusters);
   const tokens = new TokenCache({ now: () => new Date() });
   return new EksClusters({
     registry: new DynamoClusterRegistry(doc, config.policyTable, { ...observe, now: Date.now }),
-    baseCredentials: defaultCredentialProvider(),
+    baseCredentials: credentials,
     roles: new AssumedRoleCache(async (roleArn, base) => {
       const { assumeRole } = await import('#adapters/eks/assume-role.js');
       return assumeRole(roleArn, base, {

@@ -7,22 +7,10 @@ import { performance } from 'node:perf_hooks';
 import { remediateNotification } from '#app/remediate-notification.js';
 import { startDynamoDbLocal } from '../../infra/local/dynamodb-local.js';
 import { crashLoopPolicy, notification, type RemedyHarness, startRemedy } from '../support/remedy.js';
+import { type Counts, diff, startDynamoDbCounter } from './support/dynamodb-counter.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
-/** Counts DynamoDB commands sent through a harness's client, by operation. */
-const countCalls = (h: RemedyHarness) => {
-  const calls = new Map<string, number>();
-  h.tables.client.middlewareStack.add(
-    (next, context) => async (args) => {
-      const op = String(context.commandName ?? '?').replace(/Command$/, '');
-      calls.set(op, (calls.get(op) ?? 0) + 1);
-      return next(args);
-    },
-    { step: 'initialize', name: 'benchCallCounter' },
-  );
-  return calls;
-};
 const scaleWeb = (h: RemedyHarness, replicas: number): string[] => {
   const web = h.sandbox.store.get('deployments', 'demo', 'web');
   if (!web) throw new Error('no demo/web');
@@ -35,17 +23,25 @@ const sns = (body: unknown) => ({
   Message: JSON.stringify(body),
   MessageAttributes: {},
 });
-const fmt = (calls: Map<string, number>) =>
-  [...calls.entries()].map(([op, n]) => `${op} ${n}`).join(', ') || 'none counted';
+const fmt = (calls: Counts) =>
+  Object.entries(calls)
+    .map(([op, n]) => `${op} ${n}`)
+    .join(', ') || 'none counted';
 let ok = true;
 
 const ddb = await startDynamoDbLocal();
+// Calls are counted on the wire, by operation, from after each harness has created its tables.
+const counter = await startDynamoDbCounter(ddb.endpoint);
+const countCalls = () => {
+  const before = counter.snapshot();
+  return () => diff(counter.snapshot(), before);
+};
 try {
   {
     const h = await startRemedy([{ ...crashLoopPolicy, guard: { maxActions: { count: 1000, per: '1h' } } }], {
-      dynamodbEndpoint: ddb.endpoint,
+      dynamodbEndpoint: counter.url,
     });
-    const calls = countCalls(h);
+    const calls = countCalls();
     const pods = scaleWeb(h, 100).slice(0, 100);
     const message = sns(
       notification(
@@ -66,15 +62,15 @@ try {
     ok &&= acted === 100 && deletes(h) === 100;
     process.stdout.write(
       `idempotency: 10 concurrent deliveries × 100 alerts → ${acted} actions, ${deletes(h)} DELETEs in ${(ms / 1000).toFixed(1)} s\n` +
-        `  DynamoDB calls: ${fmt(calls)}\n`,
+        `  DynamoDB calls: ${fmt(calls())}\n`,
     );
     await h.close();
   }
   {
     const h = await startRemedy([{ ...crashLoopPolicy, guard: { maxActions: { count: 5, per: '1h' } } }], {
-      dynamodbEndpoint: ddb.endpoint,
+      dynamodbEndpoint: counter.url,
     });
-    const calls = countCalls(h);
+    const calls = countCalls();
     const pods = scaleWeb(h, 500);
     const start = performance.now();
     const summary = await remediateNotification(
@@ -94,11 +90,12 @@ try {
     ok &&= summary.outcomes.acted === 5 && summary.outcomes.skipped === 495 && summaries === 1;
     process.stdout.write(
       `storm: 500 alerts, budget 5/h → acted ${summary.outcomes.acted}, skipped ${summary.outcomes.skipped}, ` +
-        `${summaries} summary notification(s) in ${(ms / 1000).toFixed(1)} s\n  DynamoDB calls: ${fmt(calls)}\n`,
+        `${summaries} summary notification(s) in ${(ms / 1000).toFixed(1)} s\n  DynamoDB calls: ${fmt(calls())}\n`,
     );
     await h.close();
   }
 } finally {
+  await counter.close();
   await ddb.stop();
 }
 if (!ok) {

@@ -2,11 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { type DocumentClient, QueryCommand } from '#adapters/dynamodb/client/document-client.js';
 import { DynamoPolicyStore } from '#adapters/dynamodb/policy-store.js';
-import { LOCAL_CREDENTIALS } from '../../infra/local/aws/local-account.js';
+import { localDocumentClient } from '../../infra/local/dynamodb-local.js';
 import { type LocalStack, startLocalStack } from '../../infra/local/stack.js';
 import { runCli } from '../../shared/cli/main.js';
 import { waitFor } from '../support/e2e.js';
@@ -28,8 +27,7 @@ const POLICY = {
  */
 describe('alert → delete pod → delayed followup → recovered', () => {
   let stack: LocalStack;
-  let doc: DynamoDBDocumentClient;
-  let client: DynamoDBClient;
+  let doc: DocumentClient;
   const home = mkdtempSync(join(tmpdir(), 'remedy-e2e-verify-'));
 
   beforeAll(async () => {
@@ -40,12 +38,7 @@ describe('alert → delete pod → delayed followup → recovered', () => {
       tableSuffix: randomUUID().slice(0, 8),
       verifyDelayScale: 0.01,
     });
-    client = new DynamoDBClient({
-      endpoint: stack.dynamodbEndpoint,
-      region: 'us-east-1',
-      credentials: { ...LOCAL_CREDENTIALS },
-    });
-    doc = DynamoDBDocumentClient.from(client);
+    doc = localDocumentClient(stack.dynamodbEndpoint);
     const silent = { info: () => {}, warn: () => {}, error: () => {} };
     await new DynamoPolicyStore(
       doc,
@@ -55,7 +48,7 @@ describe('alert → delete pod → delayed followup → recovered', () => {
     ).put(POLICY, new Date().toISOString());
   });
   afterAll(async () => {
-    client?.destroy();
+    doc?.destroy();
     await stack?.close();
   });
 

@@ -1,33 +1,38 @@
-import { type DynamoDBClient, ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDbProxy, startDynamoDbProxy } from './dynamodb-proxy.js';
 
 /**
- * A fault layer for faults DynamoDB Local cannot produce (throttling): a middleware below the SDK's retry step
- * that throws ProvisionedThroughputExceededException for the next `times` calls of an operation, so the real
- * SDK retry logic and remedy's handling are both exercised. Everything else reaches DynamoDB Local.
+ * Faults DynamoDB Local cannot produce (throttling), injected on the wire: a proxy that answers the next `times`
+ * calls of an operation with DynamoDB's own ProvisionedThroughputExceededException (HTTP 400), so remedy's
+ * client retries them exactly as it would against AWS. Everything else reaches DynamoDB Local.
  */
-export const addThrottling = (client: DynamoDBClient) => {
+export const startThrottling = async (
+  endpoint: string,
+): Promise<
+  DynamoDbProxy & {
+    throttle(operation: string, times: number): void;
+    clear(): void;
+    readonly thrown: number;
+  }
+> => {
   const armed = new Map<string, number>();
   let thrown = 0;
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      const op = String(context.commandName ?? '');
-      const left = armed.get(op) ?? 0;
-      if (left > 0) {
-        armed.set(op, left - 1);
-        thrown++;
-        throw new ProvisionedThroughputExceededException({
-          message: 'The level of configured provisioned throughput for the table was exceeded (injected)',
-          $metadata: { httpStatusCode: 400 },
-        });
-      }
-      return next(args);
-    },
-    // Below the retry middleware (finalizeRequest), so every attempt passes through the fault.
-    { step: 'deserialize', name: 'remedyTestThrottling' },
-  );
+  const proxy = await startDynamoDbProxy(endpoint, (op) => {
+    const left = armed.get(op) ?? 0;
+    if (left <= 0) return undefined;
+    armed.set(op, left - 1);
+    thrown++;
+    return {
+      status: 400,
+      body: {
+        __type: 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException',
+        message: 'The level of configured provisioned throughput for the table was exceeded (injected)',
+      },
+    };
+  });
   return {
-    /** Throttle the next `times` calls of a command (e.g. 'TransactWriteItemsCommand'). */
-    throttle: (commandName: string, times: number) => armed.set(commandName, times),
+    ...proxy,
+    /** Throttle the next `times` calls of an operation (e.g. 'TransactWriteItems'). */
+    throttle: (operation, times) => armed.set(operation, times),
     clear: () => armed.clear(),
     get thrown() {
       return thrown;

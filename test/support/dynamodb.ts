@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DocumentClient } from '#adapters/dynamodb/client/document-client.js';
 import { LOCAL_CREDENTIALS } from '../../infra/local/aws/local-account.js';
+import { localDocumentClient } from '../../infra/local/dynamodb-local.js';
 import { createTables } from '../../infra/local/tables.js';
 
 export interface TestTables {
   endpoint: string;
   client: DynamoDBClient;
-  doc: DynamoDBDocumentClient;
+  doc: DocumentClient;
   policyTable: string;
   stateTable: string;
   drop(): Promise<void>;
@@ -22,7 +23,7 @@ export const createTestTables = async (at?: string): Promise<TestTables> => {
   const policyTable = `policies-${suffix}`;
   const stateTable = `state-${suffix}`;
   await createTables(client, { PoliciesTable: policyTable, StateTable: stateTable });
-  const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  const doc = localDocumentClient(endpoint);
   return {
     endpoint,
     client,
@@ -33,6 +34,7 @@ export const createTestTables = async (at?: string): Promise<TestTables> => {
       for (const TableName of [policyTable, stateTable])
         await client.send(new DeleteTableCommand({ TableName }));
       client.destroy();
+      doc.destroy();
     },
   };
 };

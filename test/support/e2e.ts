@@ -2,10 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
-import { LOCAL_CREDENTIALS } from '../../infra/local/aws/local-account.js';
+import { QueryCommand } from '#adapters/dynamodb/client/document-client.js';
+import { localDocumentClient } from '../../infra/local/dynamodb-local.js';
 import { type LocalStack, type LocalStackOptions, startLocalStack } from '../../infra/local/stack.js';
 import { type RunningAlertmanager, startAlertmanager } from './alertmanager.js';
 
@@ -61,12 +60,7 @@ export const startE2e = async (
         },
       )
     : undefined;
-  const client = new DynamoDBClient({
-    endpoint: stack.dynamodbEndpoint,
-    region: 'us-east-1',
-    credentials: { ...LOCAL_CREDENTIALS },
-  });
-  const doc = DynamoDBDocumentClient.from(client);
+  const doc = localDocumentClient(stack.dynamodbEndpoint);
   return {
     stack,
     home,
@@ -82,7 +76,7 @@ export const startE2e = async (
         )
       ).Items ?? [],
     async stop() {
-      client.destroy();
+      doc.destroy();
       await am?.stop();
       await stack.close();
     },

@@ -2,11 +2,9 @@
 // real one scraping the sandbox, reached by the sandbox's registry entry as an Amazon Managed Prometheus
 // workspace on the local AWS endpoint (SigV4, signing name aps: the deployed path) and by PROMETHEUS_URL
 // directly for any other cluster.
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoClusterRegistry } from '#adapters/dynamodb/cluster-registry.js';
 import type { AwsEndpoint } from '../aws/aws-endpoint.js';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../aws/local-account.js';
+import { localDocumentClient } from '../dynamodb-local.js';
 import type { Sandbox } from '../sandbox/index.js';
 import { BRING_YOUR_OWN_PROMETHEUS, startLocalPrometheus } from './local-prometheus.js';
 
@@ -90,15 +88,11 @@ async function attachToRegistry(
   cluster: string,
   workspace: string,
 ): Promise<void> {
-  const client = new DynamoDBClient({
-    endpoint: target.endpoint,
-    region: LOCAL_REGION,
-    credentials: { ...LOCAL_CREDENTIALS },
-  });
+  const client = localDocumentClient(target.endpoint);
   try {
     const silent = { info: () => {}, warn: () => {}, error: () => {} };
     const registry = new DynamoClusterRegistry(
-      DynamoDBDocumentClient.from(client),
+      client,
       target.table,
       { logger: silent, metrics: { count: () => {} }, now: Date.now },
       0,

@@ -1,8 +1,9 @@
 // Reads audit records back out of the state table, read-only: one target's history (AUDIT#<target>, sorted by
 // time) or every decision of a time span through the sharded `recent` index (DAY#<date>#<shard>, see ledger.ts).
-import { type DynamoDBDocumentClient, paginateQuery } from '@aws-sdk/lib-dynamodb';
+
 import { z } from 'zod';
 import { type AuditRecord, OUTCOMES } from '#domain/audit.js';
+import { type DocumentClient, paginateQuery } from './client/document-client.js';
 import { DAY_SHARDS } from './ledger.js';
 
 /** The index the ledger writes every audit record to (infra/resources/tables.yml). */
@@ -45,7 +46,7 @@ const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'expiresAt'] as const;
  * partitions and merges them page by page, so memory stays at one page per shard however long the span.
  */
 export async function* readRecentAudit(
-  doc: DynamoDBDocumentClient,
+  doc: DocumentClient,
   stateTable: string,
   query: AuditQuery,
 ): AsyncIterable<AuditRecord> {

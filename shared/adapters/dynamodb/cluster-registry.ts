@@ -1,13 +1,13 @@
-import {
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-} from '@aws-sdk/lib-dynamodb';
 import { type ClusterEntry, type ClusterEntryInput, clusterEntrySchema } from '#domain/cluster/registry.js';
 import { formatIssues } from '#domain/errors.js';
 import type { ClusterRegistry, Logger, Metrics } from '#domain/ports.js';
+import {
+  DeleteCommand,
+  type DocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+} from './client/document-client.js';
 
 /** Registry entries change rarely; a warm container re-reads them after this long. */
 export const DEFAULT_REGISTRY_CACHE_SECONDS = 60;
@@ -22,7 +22,7 @@ export class DynamoClusterRegistry implements ClusterRegistry {
   private readonly cache = new Map<string, { until: number; entry: ClusterEntry | undefined }>();
 
   constructor(
-    private readonly client: DynamoDBDocumentClient,
+    private readonly client: DocumentClient,
     private readonly table: string,
     private readonly observe: { logger: Logger; metrics: Metrics; now: () => number },
     private readonly cacheSeconds = DEFAULT_REGISTRY_CACHE_SECONDS,

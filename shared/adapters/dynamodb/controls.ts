@@ -1,4 +1,4 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DocumentClient, GetCommand, PutCommand, UpdateCommand } from './client/document-client.js';
 
 /** The kill switch: one item every action's reservation checks, so a pause takes effect on the next action. */
 export const CONTROL_KEY = { pk: 'CONTROL#global', sk: 'STATE' } as const;
@@ -23,7 +23,7 @@ export interface BreakerState {
 /** What operators switch: the global kill switch and per-policy circuit breakers (the CLI's pause/resume). */
 export class DynamoControls {
   constructor(
-    private readonly client: DynamoDBDocumentClient,
+    private readonly client: DocumentClient,
     private readonly table: string,
   ) {}
 

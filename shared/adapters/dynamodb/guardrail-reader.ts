@@ -1,6 +1,6 @@
 // The guardrail items of the state table, read only (consistent reads, never a write): what `remedy policy
 // explain` shows. The keys are the ledger's (see reservation.ts); the reservation itself stays the only writer.
-import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { type DocumentClient, GetCommand } from './client/document-client.js';
 import { DynamoControls } from './controls.js';
 
 /** The claim item of an episode, as far as explain needs it. */
@@ -18,7 +18,7 @@ export class DynamoGuardrailReader {
   private readonly controls: DynamoControls;
 
   constructor(
-    private readonly client: DynamoDBDocumentClient,
+    private readonly client: DocumentClient,
     private readonly table: string,
   ) {
     this.controls = new DynamoControls(client, table);

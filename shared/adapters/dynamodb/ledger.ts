@@ -1,16 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import {
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  PutCommand,
-  type PutCommandInput,
-  TransactWriteCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
 import type { AuditRecord } from '#domain/audit.js';
 import type { Ledger, Reservation, ReservationRequest } from '#domain/ports.js';
 import { targetRef } from '#domain/target/target.js';
+import {
+  ConditionalCheckFailedException,
+  DeleteCommand,
+  type DocumentClient,
+  PutCommand,
+  type PutCommandInput,
+  TransactionCanceledException,
+  TransactWriteCommand,
+  UpdateCommand,
+} from './client/document-client.js';
 import { BREAKER_SK, breakerKey } from './controls.js';
 import {
   budgetRefusal,
@@ -49,7 +50,7 @@ export class DynamoLedger implements Ledger {
   private flushScheduled = false;
 
   constructor(
-    private readonly client: DynamoDBDocumentClient,
+    private readonly client: DocumentClient,
     private readonly table: string,
   ) {}
 
@@ -139,10 +140,12 @@ export class DynamoLedger implements Ledger {
         error instanceof TransactionCanceledException &&
         error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed'
       ) {
-        throw new ConditionalCheckFailedException({
-          message: `The conditional request failed: claim ${episode} is not held with this token`,
-          $metadata: {},
-        });
+        throw new ConditionalCheckFailedException(
+          'ConditionalCheckFailedException',
+          `The conditional request failed: claim ${episode} is not held with this token`,
+          400,
+          {},
+        );
       }
       throw error;
     }

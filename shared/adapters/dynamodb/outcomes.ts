@@ -1,17 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
 import type { AuditRecord, VerifyOutcome } from '#domain/audit.js';
 import { targetRef } from '#domain/target/target.js';
 import { secondsBetween } from '#domain/verify/outcome.js';
 import type { ActionFacts, OutcomeEntry, VerdictRecord, VerificationStore } from '#domain/verify/ports.js';
+import {
+  ConditionalCheckFailedException,
+  type DocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactionCanceledException,
+  TransactWriteCommand,
+  UpdateCommand,
+} from './client/document-client.js';
 import { BREAKER_SK, breakerKey } from './controls.js';
 import { AUDIT_TTL_SECONDS, dayShard } from './ledger.js';
 
@@ -35,7 +36,7 @@ const expiresAt = (iso: string) => Math.floor(Date.parse(iso) / 1000) + AUDIT_TT
  */
 export class DynamoOutcomes implements VerificationStore {
   constructor(
-    private readonly client: DynamoDBDocumentClient,
+    private readonly client: DocumentClient,
     private readonly table: string,
   ) {}
 

@@ -1,7 +1,7 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { PLATFORM_KEY, type Platform, parsePlatform } from '#domain/policy/platform.js';
 import type { Logger, Metrics } from '#domain/ports.js';
 import { WarmCache } from '../warm-cache.js';
+import { type DocumentClient, GetCommand, PutCommand } from './client/document-client.js';
 
 /** The stored layer as read: none yet, valid, or a record that fails the schema (with why). */
 export type StoredPlatform =
@@ -10,7 +10,7 @@ export type StoredPlatform =
   | { state: 'invalid'; problems: string[]; document: unknown; updatedAt?: string };
 
 /** Reads the layer record (pk=PLATFORM, sk=layer) and validates it; never throws on a bad document. */
-export async function readPlatform(doc: DynamoDBDocumentClient, table: string): Promise<StoredPlatform> {
+export async function readPlatform(doc: DocumentClient, table: string): Promise<StoredPlatform> {
   const { Item } = await doc.send(
     new GetCommand({ TableName: table, Key: { ...PLATFORM_KEY }, ConsistentRead: true }),
   );
@@ -24,7 +24,7 @@ export async function readPlatform(doc: DynamoDBDocumentClient, table: string): 
 
 /** Stores the layer as written (validated by the caller), so defaults merge as the platform team wrote them. */
 export async function writePlatform(
-  doc: DynamoDBDocumentClient,
+  doc: DocumentClient,
   table: string,
   document: unknown,
   updatedAt: string,
@@ -45,7 +45,7 @@ export class DynamoPlatformStore {
   private readonly cache: WarmCache<PlatformView>;
 
   constructor(
-    private readonly client: DynamoDBDocumentClient,
+    private readonly client: DocumentClient,
     private readonly table: string,
     private readonly observe: { logger: Logger; metrics: Metrics; now: () => number },
     cacheSeconds: number,

@@ -1,9 +1,9 @@
-import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
 import { formatIssues, PolicyInvalidError } from '#domain/errors.js';
 import { effectivePolicy } from '#domain/policy/platform.js';
 import { type Policy, type PolicyInput, policySchema } from '#domain/policy/schema.js';
 import type { Logger, Metrics, PolicyStore } from '#domain/ports.js';
 import { WarmCache } from '../warm-cache.js';
+import { DeleteCommand, type DocumentClient, PutCommand, paginateQuery } from './client/document-client.js';
 import { DynamoPlatformStore, type PlatformView, readPlatform } from './platform-store.js';
 
 /** How long a warm container trusts its cached policies before asking DynamoDB again. */
@@ -23,7 +23,7 @@ export class DynamoPolicyStore implements PolicyStore {
   private readonly platform: DynamoPlatformStore;
 
   constructor(
-    private readonly client: DynamoDBDocumentClient,
+    private readonly client: DocumentClient,
     private readonly table: string,
     private readonly observe: { logger: Logger; metrics: Metrics; now: () => number },
     readonly cacheSeconds = DEFAULT_POLICY_CACHE_SECONDS,

@@ -1,6 +1,6 @@
-import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { timeLeft } from '#domain/guardrails/budget.js';
 import type { RefusalCode, Reservation, ReservationRequest } from '#domain/ports.js';
+import type { TransactWriteCommandInput } from './client/document-client.js';
 import { BREAKER_SK, breakerKey, CONTROL_KEY } from './controls.js';
 
 /** A claim whose holder died mid-action may be taken over after this long (Lambda's maximum run is 15 min). */

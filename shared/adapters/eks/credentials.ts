@@ -1,5 +1,3 @@
-import { defaultProvider } from '@aws-sdk/credential-provider-node';
-
 /** AWS credentials as remedy passes them around; `expiration` is set for temporary (session) credentials. */
 export interface AwsCredentials {
   readonly accessKeyId: string;
@@ -41,8 +39,22 @@ export function fromSdkCredentials(c: SdkCredentials): AwsCredentials {
  * The AWS SDK's standard chain for Lambda and the CLI: environment, SSO, shared config and credentials files,
  * credential_process, web identity, then container and instance metadata. The SDK memoizes it and refreshes
  * temporary credentials shortly before they expire, so call this once per process and reuse the provider.
+ * The chain's modules load on the first call, not with this module: a Lambda that has its credentials in the
+ * environment (see `withEnvironmentFirst`) never loads them.
  */
 export function defaultCredentialProvider(): CredentialProvider {
-  const provider = defaultProvider();
-  return async () => fromSdkCredentials(await provider());
+  let provider: Promise<() => Promise<SdkCredentials>> | undefined;
+  return async () => {
+    provider ??= import('@aws-sdk/credential-provider-node').then(({ defaultProvider }) => defaultProvider());
+    return fromSdkCredentials(await (await provider)());
+  };
 }
+
+/**
+ * Credentials found in the environment (the function's role, as Lambda sets them) when there are some; the
+ * given chain otherwise. What the SDK's chain would answer first, without loading it.
+ */
+export const withEnvironmentFirst = (
+  environment: AwsCredentials | undefined,
+  chain: () => CredentialProvider,
+): CredentialProvider => (environment ? async () => environment : chain());

@@ -1,6 +1,6 @@
 // SigV4 (AWS Signature Version 4) query-string presigning of a GET, with node:crypto only. Pure: time is an input.
 // The primitives (signing key, hashing, canonical values) are shared with header signing in
-// shared/adapters/prometheus/sigv4-sign.ts.
+// shared/adapters/aws/sigv4-sign.ts.
 import { createHash, createHmac } from 'node:crypto';
 
 /** The only algorithm STS accepts for presigned URLs. */

@@ -1,4 +1,4 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DocumentClient } from '#adapters/dynamodb/client/document-client.js';
 import { GrafanaAnnotations } from '#adapters/grafana/grafana-annotations.js';
 import { SlackWebApi } from '#adapters/slack/slack-web-api.js';
 import { JiraCloud } from '#adapters/tickets/jira-cloud.js';
@@ -28,7 +28,7 @@ export interface NotifyConfig {
 export const buildNotifier = (
   config: NotifyConfig,
   deps: {
-    doc: DynamoDBDocumentClient;
+    doc: DocumentClient;
     stateTable: string;
     fallback: Notifier;
     readParameters?: ParameterReader;

@@ -1,5 +1,9 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, type PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  ConditionalCheckFailedException,
+  type DocumentClient,
+  type PutCommand,
+  UpdateCommand,
+} from '#adapters/dynamodb/client/document-client.js';
 
 /** Threads and tickets are remembered as long as alert claims are (Alertmanager repeats, Lambda retries). */
 export const NOTIFY_TTL_SECONDS = 30 * 24 * 3600;
@@ -15,7 +19,7 @@ export const ignoreConditionFailed = (error: unknown) => {
 /** The state table, for the notifier's items: a plain update, and a conditional write that says if it held. */
 export class NotifyItems {
   constructor(
-    protected readonly client: DynamoDBDocumentClient,
+    protected readonly client: DocumentClient,
     protected readonly table: string,
   ) {}
 

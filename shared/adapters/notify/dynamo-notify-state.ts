@@ -1,4 +1,9 @@
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+} from '#adapters/dynamodb/client/document-client.js';
 import { type AuditRecord, OUTCOMES, type Outcome } from '#domain/audit.js';
 import type { NotifyState, ThreadState } from '#domain/notify/ports.js';
 import {

@@ -1,4 +1,4 @@
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '#adapters/dynamodb/client/document-client.js';
 import type { Outcome } from '#domain/audit.js';
 import type { TicketState } from '#domain/notify/ports.js';
 import type { NotifySettings } from '#domain/notify/schema.js';

@@ -5,8 +5,8 @@
 import { PrometheusError, PrometheusUnavailableError } from '#domain/analysis/errors.js';
 import type { PrometheusTarget } from '#domain/cluster/registry.js';
 import type { ClusterRegistry } from '#domain/ports.js';
+import { signRequest } from '../aws/sigv4-sign.js';
 import type { SigningCredentials } from '../eks/presign.js';
-import { signRequest } from './sigv4-sign.js';
 
 /** The signing name of Amazon Managed Service for Prometheus. */
 export const APS_SERVICE = 'aps';

@@ -2,8 +2,9 @@
 // the functions enumerated from serverless.yml (so new functions are measured as they arrive), plus any extra
 // entry (the naive baseline) with the very same settings.
 import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
 import { parseDocument } from 'yaml';
 
 export interface Bundle {
@@ -26,6 +27,8 @@ interface EsbuildCustom {
   exclude?: string[];
   external?: string[];
   banner?: { js?: string };
+  /** serverless-esbuild's `plugins`: a CommonJS file exporting the plugins (absolute once read). */
+  plugins?: string;
 }
 
 export interface ServerlessSettings {
@@ -57,7 +60,10 @@ export const readServerlessSettings = (root: string): ServerlessSettings => {
   });
   const nodeOptions = config.provider?.environment?.NODE_OPTIONS;
   return {
-    esbuild: config.custom?.esbuild ?? {},
+    esbuild: {
+      ...config.custom?.esbuild,
+      ...(config.custom?.esbuild?.plugins ? { plugins: join(root, config.custom.esbuild.plugins) } : {}),
+    },
     functions,
     nodeOptions: typeof nodeOptions === 'string' ? nodeOptions : undefined,
   };
@@ -115,6 +121,8 @@ export const bundle = async (
     // serverless-esbuild's `exclude` leaves these to the runtime (the nodejs22.x runtime ships AWS SDK v3).
     external: [...(settings.exclude ?? []), ...(settings.external ?? [])],
     ...(settings.banner?.js ? { banner: { js: settings.banner.js } } : {}),
+    // serverless-esbuild requires the plugins file the same way.
+    ...(settings.plugins ? { plugins: createRequire(import.meta.url)(settings.plugins) as Plugin[] } : {}),
     logLevel: 'silent',
   });
   const mapBytes = settings.sourcemap ? statSync(`${file}.map`).size : 0;

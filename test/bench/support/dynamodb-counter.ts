@@ -1,8 +1,7 @@
 // A counting proxy in front of DynamoDB Local: every call any process makes (the bench itself, the local stack,
 // fresh child processes) is counted by operation from its X-Amz-Target header, so round trips are counted on
 // the wire, exactly, whoever sends them.
-import { createServer, request as httpRequest, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { startDynamoDbProxy } from '../../support/dynamodb-proxy.js';
 
 export type Counts = Record<string, number>;
 
@@ -26,45 +25,14 @@ export interface DynamoDbCounter {
 }
 
 export const startDynamoDbCounter = async (target: string): Promise<DynamoDbCounter> => {
-  const to = new URL(target);
   const counts: Counts = {};
   const log: string[] = [];
-  const server: Server = createServer(async (req, res) => {
-    const op =
-      String(req.headers['x-amz-target'] ?? '?')
-        .split('.')
-        .at(-1) ?? '?';
+  const proxy = await startDynamoDbProxy(target, (op, body) => {
     counts[op] = (counts[op] ?? 0) + 1;
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const body = Buffer.concat(chunks);
-    log.push(`${op} ${firstKey(body.toString('utf8'))}`);
-    const upstream = httpRequest(
-      { host: to.hostname, port: to.port, method: req.method, path: req.url, headers: req.headers },
-      (up) => {
-        res.writeHead(up.statusCode ?? 502, up.headers);
-        up.pipe(res);
-      },
-    );
-    upstream.on('error', (e) => {
-      res.writeHead(502);
-      res.end(String(e));
-    });
-    upstream.end(body);
+    log.push(`${op} ${firstKey(body)}`);
+    return undefined;
   });
-  server.keepAliveTimeout = 60_000;
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    snapshot: () => ({ ...counts }),
-    log,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return { url: proxy.url, snapshot: () => ({ ...counts }), log, close: proxy.close };
 };
 
 /** The first pk a request names (its Key, Item or key condition), for the call log. */

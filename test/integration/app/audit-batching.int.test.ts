@@ -1,6 +1,9 @@
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ScanCommand } from '#adapters/dynamodb/client/document-client.js';
+import { DynamoLedger } from '#adapters/dynamodb/ledger.js';
 import { remediateNotification } from '#app/remediate-notification.js';
+import { localDocumentClient } from '../../../infra/local/dynamodb-local.js';
+import { type DynamoDbProxy, startDynamoDbProxy } from '../../support/dynamodb-proxy.js';
 import { crashLoopPolicy, notification, type RemedyHarness, startRemedy } from '../../support/remedy.js';
 
 // The batched budget-skip audit writes: every alert of a storm has exactly one durable audit
@@ -20,28 +23,31 @@ const sns = (body: unknown) => ({
 describe('audit batching in a storm', () => {
   let h: RemedyHarness;
   let failAuditBatches = 0;
+  let proxy: DynamoDbProxy;
   beforeAll(async () => {
     h = await startRemedy([{ ...crashLoopPolicy, guard: { maxActions: { count: 3, per: '1h' } } }]);
-    h.tables.client.middlewareStack.add(
-      (next, context) => async (args) => {
-        const input = (
-          args as { input?: { TransactItems?: Array<{ Put?: { Item?: { pk?: { S?: string } } } }> } }
-        ).input;
-        const items = input?.TransactItems;
-        const auditBatch =
-          context.commandName === 'TransactWriteItemsCommand' &&
-          items !== undefined &&
-          items.every((i) => i.Put?.Item?.pk?.S?.startsWith('AUDIT#'));
-        if (auditBatch && failAuditBatches > 0) {
-          failAuditBatches--;
-          throw Object.assign(new Error('injected audit batch failure'), { name: 'ValidationException' });
-        }
-        return next(args);
-      },
-      { step: 'deserialize', name: 'auditBatchFault' },
-    );
+    // The fault on the wire: a transaction of audit puts only is refused as DynamoDB refuses a bad request.
+    proxy = await startDynamoDbProxy(h.tables.endpoint, (op, body) => {
+      if (op !== 'TransactWriteItems' || failAuditBatches <= 0) return undefined;
+      const items = (
+        JSON.parse(body) as { TransactItems: Array<{ Put?: { Item?: { pk?: { S?: string } } } }> }
+      ).TransactItems;
+      if (!items.every((i) => i.Put?.Item?.pk?.S?.startsWith('AUDIT#'))) return undefined;
+      failAuditBatches--;
+      return {
+        status: 400,
+        body: {
+          __type: 'com.amazonaws.dynamodb.v20120810#ValidationException',
+          message: 'injected audit batch failure',
+        },
+      };
+    });
+    h.deps.ledger = new DynamoLedger(localDocumentClient(proxy.url), h.tables.stateTable);
   });
-  afterAll(async () => h.close());
+  afterAll(async () => {
+    await proxy.close();
+    await h.close();
+  });
 
   const auditItems = async () => {
     const items: Record<string, unknown>[] = [];

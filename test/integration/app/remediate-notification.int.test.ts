@@ -1,5 +1,5 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { QueryCommand } from '#adapters/dynamodb/client/document-client.js';
 import { remediateNotification } from '#app/remediate-notification.js';
 import { crashLoopPolicy, notification, type RemedyHarness, startRemedy } from '../../support/remedy.js';
 

@@ -1,35 +1,27 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DynamoLedger } from '#adapters/dynamodb/ledger.js';
 import { remediateNotification } from '#app/remediate-notification.js';
-import { LOCAL_CREDENTIALS } from '../../../infra/local/aws/local-account.js';
-import { addThrottling } from '../../support/dynamodb-faults.js';
+import { localDocumentClient } from '../../../infra/local/dynamodb-local.js';
+import { startThrottling } from '../../support/dynamodb-faults.js';
 import { crashLoopPolicy, notification, type RemedyHarness, startRemedy } from '../../support/remedy.js';
 
 // A success after a reservation that saw counted failures settles (acted + audit committed), then resets the
-// breaker with a separate UpdateItem. That reset failing (throttling past the SDK retries) must not turn the
+// breaker with a separate UpdateItem. That reset failing (throttling past the client's retries) must not turn the
 // completed action into a "failed" one, release its claim, or make the Lambda retry act again.
 describe('after an action: a failing breaker reset changes nothing', () => {
   let h: RemedyHarness;
-  let faults: ReturnType<typeof addThrottling>;
+  let faults: Awaited<ReturnType<typeof startThrottling>>;
   let ledger: DynamoLedger;
   beforeEach(async () => {
     h = await startRemedy([crashLoopPolicy]);
-    const client = new DynamoDBClient({
-      endpoint: h.tables.endpoint,
-      region: 'us-east-1',
-      credentials: { ...LOCAL_CREDENTIALS },
-      maxAttempts: 3,
-    });
-    faults = addThrottling(client);
-    ledger = new DynamoLedger(
-      DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }),
-      h.tables.stateTable,
-    );
+    faults = await startThrottling(h.tables.endpoint);
+    ledger = new DynamoLedger(localDocumentClient(faults.url), h.tables.stateTable);
     h.deps.ledger = ledger;
   });
-  afterEach(async () => h.close());
+  afterEach(async () => {
+    await faults.close();
+    await h.close();
+  });
 
   const deletes = () => h.sandbox.requests.filter((r) => r.method === 'DELETE').length;
 
@@ -46,7 +38,7 @@ describe('after an action: a failing breaker reset changes nothing', () => {
     };
     const before = deletes();
     // reserve/settle are TransactWriteItems; the first UpdateItem is resetBreaker (3 attempts = maxAttempts).
-    faults.throttle('UpdateItemCommand', 3);
+    faults.throttle('UpdateItem', 3);
     const first = await remediateNotification(message, h.deps, { requestId: 'r1' });
     faults.clear();
     expect(deletes() - before).toBe(1);
@@ -66,7 +58,7 @@ describe('after an action: a failing breaker reset changes nothing', () => {
     };
     await ledger.recordFailure(crashLoopPolicy.name, 5, new Date());
     const before = deletes();
-    faults.throttle('UpdateItemCommand', 3);
+    faults.throttle('UpdateItem', 3);
     const first = await remediateNotification(message, h.deps, { requestId: 'r2' });
     faults.clear();
     // As the handler does: a retryable summary makes Lambda redeliver the same event.

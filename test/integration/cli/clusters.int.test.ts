@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PutCommand } from '#adapters/dynamodb/client/document-client.js';
 import { DynamoClusterRegistry } from '#adapters/dynamodb/cluster-registry.js';
 import { createTestTables, type TestTables } from '../../support/dynamodb.js';
 import { RecordingLogger, RecordingMetrics } from '../../support/recorders.js';

@@ -215,7 +215,7 @@ describe('remedy policy explain / replay against DynamoDB Local', () => {
   });
 
   async function stateItems() {
-    const { ScanCommand } = await import('@aws-sdk/lib-dynamodb');
+    const { ScanCommand } = await import('#adapters/dynamodb/client/document-client.js');
     return (await tables.doc.send(new ScanCommand({ TableName: tables.stateTable }))).Items ?? [];
   }
 });

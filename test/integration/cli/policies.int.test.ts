@@ -1,8 +1,8 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PutCommand, ScanCommand } from '#adapters/dynamodb/client/document-client.js';
 import { DynamoPolicyStore } from '#adapters/dynamodb/policy-store.js';
 import { LOCAL_CREDENTIALS } from '../../../infra/local/aws/local-account.js';
 import { readPolicySources, validatePolicySet } from '../../../shared/cli/policy-files.js';

@@ -1,5 +1,5 @@
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GetCommand, QueryCommand } from '#adapters/dynamodb/client/document-client.js';
 import { DynamoControls } from '#adapters/dynamodb/controls.js';
 import { CLAIM_LEASE_SECONDS, DynamoLedger } from '#adapters/dynamodb/ledger.js';
 import type { AuditRecord } from '#domain/audit.js';

@@ -1,5 +1,5 @@
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PutCommand } from '#adapters/dynamodb/client/document-client.js';
 import { DynamoPolicyStore } from '#adapters/dynamodb/policy-store.js';
 import type { PolicyInput } from '#domain/policy/schema.js';
 import { createTestTables, type TestTables } from '../../support/dynamodb.js';

@@ -131,7 +131,7 @@ describe('followup: verification after acting, against DynamoDB Local and the sa
     const audit = (
       await h.tables.doc.send(
         new (
-          await import('@aws-sdk/lib-dynamodb')
+          await import('#adapters/dynamodb/client/document-client.js')
         ).QueryCommand({
           TableName: h.tables.stateTable,
           KeyConditionExpression: 'pk = :pk',

@@ -1,5 +1,5 @@
-import { GetCommand, paginateScan } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GetCommand, paginateScan } from '#adapters/dynamodb/client/document-client.js';
 import { remediateNotification, type Summary } from '#app/remediate-notification.js';
 import { isRefusal, loadCorpus, type MessageCase, withLivePod } from '../../fixtures/hostile/corpus.js';
 import { crashLoopPolicy, notification, type RemedyHarness, startRemedy } from '../../support/remedy.js';

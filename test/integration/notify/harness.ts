@@ -1,4 +1,4 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '#adapters/dynamodb/client/document-client.js';
 import { buildNotifier, type NotifyConfig } from '#adapters/notify/build-notifier.js';
 import { ConsoleNotifier } from '#adapters/notify/console-notifier.js';
 import type { Notifier } from '#domain/ports.js';

@@ -60,7 +60,7 @@ describe('an alert storm in Slack: one summary, not hundreds of messages', () =>
     expect(added[0]?.body).toMatchObject({ channel: '#team-web' });
     expect(JSON.stringify(added[0]?.body)).toContain('Alert storm · restart-crashlooping-pod');
     const h2 = Math.floor(Date.now() / 3_600_000);
-    const { Item } = await import('@aws-sdk/lib-dynamodb').then(({ GetCommand }) =>
+    const { Item } = await import('#adapters/dynamodb/client/document-client.js').then(({ GetCommand }) =>
       h.tables.doc.send(
         new GetCommand({
           TableName: h.tables.stateTable,

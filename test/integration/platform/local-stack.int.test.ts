@@ -3,13 +3,12 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parse } from 'yaml';
+import type { DocumentClient } from '#adapters/dynamodb/client/document-client.js';
 import { readPlatform } from '#adapters/dynamodb/platform-store.js';
 import { DynamoPolicyStore } from '#adapters/dynamodb/policy-store.js';
-import { LOCAL_CREDENTIALS } from '../../../infra/local/aws/local-account.js';
+import { localDocumentClient } from '../../../infra/local/dynamodb-local.js';
 import { type LocalStack, startLocalStack } from '../../../infra/local/stack.js';
 import { RecordingLogger, RecordingMetrics } from '../../support/recorders.js';
 
@@ -17,7 +16,7 @@ const EXAMPLE = fileURLToPath(new URL('../../../infra/platform/platform.yaml', i
 
 describe('npm start loads the example platform layer with the example policies', () => {
   let stack: LocalStack;
-  let client: DynamoDBClient;
+  let client: DocumentClient;
 
   beforeAll(async () => {
     stack = await startLocalStack({
@@ -27,11 +26,7 @@ describe('npm start loads the example platform layer with the example policies',
       tableSuffix: randomUUID().slice(0, 8),
       log: () => {},
     });
-    client = new DynamoDBClient({
-      endpoint: stack.dynamodbEndpoint,
-      region: 'us-east-1',
-      credentials: { ...LOCAL_CREDENTIALS },
-    });
+    client = localDocumentClient(stack.dynamodbEndpoint);
   });
   afterAll(async () => {
     client?.destroy();
@@ -40,7 +35,7 @@ describe('npm start loads the example platform layer with the example policies',
 
   it('stores infra/platform/platform.yaml as written, and serves the policies under it', async () => {
     // Prepare
-    const doc = DynamoDBDocumentClient.from(client);
+    const doc = client;
     const store = new DynamoPolicyStore(
       doc,
       stack.tables.policies,

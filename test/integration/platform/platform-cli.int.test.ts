@@ -1,9 +1,9 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
+import { GetCommand, PutCommand } from '#adapters/dynamodb/client/document-client.js';
 import { DynamoPolicyStore } from '#adapters/dynamodb/policy-store.js';
 import { PLATFORM_KEY } from '#domain/policy/platform.js';
 import { platformCommand } from '../../../shared/cli/commands/platform.js';

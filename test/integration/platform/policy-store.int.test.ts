@@ -1,5 +1,5 @@
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PutCommand } from '#adapters/dynamodb/client/document-client.js';
 import { readPlatform, writePlatform } from '#adapters/dynamodb/platform-store.js';
 import { DynamoPolicyStore } from '#adapters/dynamodb/policy-store.js';
 import { remediateNotification } from '#app/remediate-notification.js';

@@ -1,12 +1,12 @@
 import { SignatureV4 } from '@smithy/signature-v4';
 import { describe, expect, it } from 'vitest';
+import { signRequest } from '#adapters/aws/sigv4-sign.js';
 import {
   prometheusEndpoint,
   regionOfAmpHost,
   resolvePrometheusEndpoint,
 } from '#adapters/prometheus/endpoint.js';
 import { parseSampleValue } from '#adapters/prometheus/prometheus-http.js';
-import { signRequest } from '#adapters/prometheus/sigv4-sign.js';
 import { PrometheusUnavailableError } from '#domain/analysis/errors.js';
 import { prometheusFromEnv } from '#domain/analysis/prometheus-settings.js';
 import { clusterEntrySchema, prometheusTargetSchema } from '#domain/cluster/registry.js';

@@ -1,14 +1,13 @@
 // Runs `remedy ...` in-process, as the operator would type it, with captured output and an injected table.
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { vi } from 'vitest';
 import {
   DeleteCommand,
-  DynamoDBDocumentClient,
+  DocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
   ScanCommand,
-} from '@aws-sdk/lib-dynamodb';
-import { vi } from 'vitest';
+} from '#adapters/dynamodb/client/document-client.js';
 import { auditCommand } from '../../../shared/cli/commands/audit.js';
 import { clustersCommand } from '../../../shared/cli/commands/clusters.js';
 import { controlCommand } from '../../../shared/cli/commands/control.js';
@@ -91,16 +90,14 @@ type Item = Record<string, unknown> & { pk: string; sk: string };
 
 /**
  * An in-memory policies table behind a real document client whose `send` is replaced: no socket, but the
- * SDK's paginators and command classes are the real ones. Understands exactly the calls the CLI makes.
+ * client's paginators and command classes are the real ones. Understands exactly the calls the CLI makes.
  */
 export function memoryTable(initial: Item[] = []) {
   const items = new Map<string, Item>(initial.map((i) => [`${i.pk}|${i.sk}`, i]));
-  const doc = DynamoDBDocumentClient.from(
-    new DynamoDBClient({
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'AKIDUNIT', secretAccessKey: 's' },
-    }),
-  );
+  const doc = new DocumentClient({
+    region: 'us-east-1',
+    credentials: async () => ({ accessKeyId: 'AKIDUNIT', secretAccessKey: 's' }),
+  });
   const writes: string[] = [];
   vi.spyOn(doc, 'send').mockImplementation((async (command: unknown) => {
     if (command instanceof ScanCommand) {

@@ -1,5 +1,6 @@
-// SigV4 signing of an HTTP request in its Authorization header (what Amazon Managed Service for Prometheus
-// wants, service `aps`), built on the primitives of the EKS token's query presigning. Pure: time is an input.
+// SigV4 signing of an HTTP request in its Authorization header (Amazon Managed Service for Prometheus, service
+// `aps`; the AWS JSON APIs, see aws-json.ts), built on the primitives of the EKS token's query presigning.
+// Pure: time is an input.
 import { createHmac } from 'node:crypto';
 import {
   amzDate,
