@@ -15,11 +15,12 @@ import type {
   PolicyStore,
   PrometheusQueries,
 } from '#domain/ports.js';
+import type { ActionTaken } from '#domain/verify/ports.js';
 import { analyseBeforeActing, withAnalysis } from './analysis.js';
 import { mapWithConcurrency } from './concurrency.js';
 import { type ActionBackends, executePlan } from './execute-plan.js';
 import { reservationKeys } from './reservation-keys.js';
-import { afterAction, type VerificationDeps, withResolution } from './verify-after-action.js';
+import { actionTaken, afterAction, type VerificationDeps, withResolution } from './verify-after-action.js';
 
 export interface RemediationDeps {
   policies: PolicyStore;
@@ -87,17 +88,15 @@ export const remediateNotification = async (
   // Budget skips are not awaited one by one, so a storm's records are written together (the ledger batches
   // what arrives in one turn); all are durable before this notification is summarised and returns.
   const pendingAudits: Array<Promise<void>> = [];
-  const record = async (r: AuditRecord, settle?: { key: string; token: string; actedFor?: string }) => {
+  const record: Record_ = async (r, settle) => {
     summary.outcomes[r.outcome] = (summary.outcomes[r.outcome] ?? 0) + 1;
     deps.metrics.count('Decision', { outcome: r.outcome, code: r.code });
     deps.logger.info(`${r.outcome}: ${r.reason}`, { decision: r });
     if (settle)
-      await deps.ledger.settle(
-        settle.key,
-        settle.token,
-        r,
-        settle.actedFor ? { actedFor: settle.actedFor } : {},
-      );
+      await deps.ledger.settle(settle.key, settle.token, r, {
+        ...(settle.actedFor ? { actedFor: settle.actedFor } : {}),
+        ...(settle.remember ? { remember: settle.remember } : {}),
+      });
     else if (r.code === 'budget-exhausted') {
       const written = deps.ledger.audit(r);
       written.catch(() => undefined); // awaited below; this only keeps it from counting as unhandled meanwhile
@@ -165,7 +164,10 @@ export const remediateNotification = async (
   return summary;
 };
 
-type Record_ = (r: AuditRecord, settle?: { key: string; token: string; actedFor?: string }) => Promise<void>;
+type Record_ = (
+  r: AuditRecord,
+  settle?: { key: string; token: string; actedFor?: string; remember?: ActionTaken | undefined },
+) => Promise<void>;
 
 const handleFiring = async (
   alert: Alert,
@@ -279,9 +281,12 @@ const handleFiring = async (
     ...withAnalysis(result.details, analysis),
     at: deps.clock().toISOString(),
   };
-  await record(done, acted ? { ...settle, actedFor: policy.name } : settle);
-  // Remember the action; with `verify`, schedule its followup (never throws: the action stands).
-  if (acted && deps.verification) await afterAction(done, policy.verify, deps.verification, deps);
+  // An action is remembered for verification in the same write as its outcome and audit record.
+  const remember = acted && deps.verification ? actionTaken(done) : undefined;
+  await record(done, acted ? { ...settle, actedFor: policy.name, remember } : settle);
+  // With `verify`, schedule its followup (never throws: the action stands).
+  if (acted && deps.verification)
+    await afterAction(done, policy.verify, deps.verification, deps, { recorded: remember !== undefined });
 };
 
 type AlertFacts = Required<

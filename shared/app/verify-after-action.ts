@@ -3,7 +3,7 @@ import type { Logger, Metrics } from '#domain/ports.js';
 import { targetRef } from '#domain/target/target.js';
 import { FOLLOWUP_KIND, type FollowupMessage } from '#domain/verify/message.js';
 import { delaySecondsUntil, dueAt, secondsBetween } from '#domain/verify/outcome.js';
-import type { FollowupScheduler, VerificationStore } from '#domain/verify/ports.js';
+import type { ActionTaken, FollowupScheduler, VerificationStore } from '#domain/verify/ports.js';
 import type { VerifySpec } from '#domain/verify/schema.js';
 
 /** What remediate needs to set up a verification and to close the loop on a resolve. */
@@ -21,22 +21,34 @@ interface Observe {
   clock: () => Date;
 }
 
+/** What verification remembers of an `acted` record in enforce mode; undefined for any other record. */
+export const actionTaken = (acted: AuditRecord): ActionTaken | undefined => {
+  const { episode, policy, target } = acted;
+  if (acted.outcome !== 'acted' || acted.mode === 'dry-run' || !episode || !policy || !target)
+    return undefined;
+  return { episode, policy, actedAt: acted.at, target: targetRef(target) };
+};
+
 /**
  * After an `acted` record (enforce mode): remember the action (for the resolve, the followup and `remedy
- * stats`) and, when the policy says `verify`, send one delayed followup. Never throws: the action stands and
- * is audited whatever happens here; a followup that could not be scheduled is counted and logged.
+ * stats`) unless the ledger already `recorded` it with the outcome, and, when the policy says `verify`, send
+ * one delayed followup. Never throws: the action stands and is audited whatever happens here; a followup that
+ * could not be scheduled is counted and logged.
  */
 export const afterAction = async (
   acted: AuditRecord,
   verify: VerifySpec | undefined,
   deps: VerificationDeps,
   observe: Observe,
+  opts: { recorded?: boolean } = {},
 ): Promise<void> => {
-  if (acted.outcome !== 'acted' || acted.mode === 'dry-run') return;
-  const { episode, policy, target } = acted;
-  if (!episode || !policy || !target) return;
+  const action = actionTaken(acted);
+  const { target } = acted;
+  if (!action || !target) return;
+  const { episode, policy } = action;
   try {
-    await deps.store.actionTaken({ episode, policy, actedAt: acted.at, target: targetRef(target) });
+    if (opts.recorded) await deps.store.policyActed(policy, action.actedAt);
+    else await deps.store.actionTaken(action);
     if (!verify) return;
     if (!deps.scheduler) {
       observe.logger.warn(`policy ${policy} asks to verify, but no followup queue is configured`, {

@@ -3,6 +3,7 @@ import type { Cluster } from './cluster/port.js';
 import type { ClusterEntry } from './cluster/registry.js';
 import type { Policy } from './policy/schema.js';
 import type { Target } from './target/target.js';
+import type { ActionTaken } from './verify/ports.js';
 
 /** Policies by alertname; implementations cache while warm. Invalid records are skipped and reported. */
 export interface PolicyStore {
@@ -37,9 +38,15 @@ export interface Ledger {
   reserve(request: ReservationRequest): Promise<Reservation>;
   /**
    * Records the final outcome on a reservation the caller holds, with its audit record; `actedFor` names the
-   * policy whose circuit breaker a success resets.
+   * policy whose circuit breaker a success resets; `remember` is the action to keep for verification, written
+   * in the same round trip (see VerificationStore.actionTaken).
    */
-  settle(episode: string, token: string, outcome: AuditRecord, opts?: { actedFor?: string }): Promise<void>;
+  settle(
+    episode: string,
+    token: string,
+    outcome: AuditRecord,
+    opts?: { actedFor?: string; remember?: ActionTaken },
+  ): Promise<void>;
   /** Gives the claim and the cooldown back (the action did not happen and may be retried); budgets stay spent. */
   release(episode: string, token: string, cooldownKey: string): Promise<void>;
   /** Counts a failed action for the policy's circuit breaker; says whether this one opened it. */

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { type AuditRecord, OUTCOMES } from '#domain/audit.js';
 import { type DocumentClient, paginateQuery } from './client/document-client.js';
-import { DAY_SHARDS } from './ledger.js';
+import { DAY_SHARDS } from './state-keys.js';
 
 /** The index the ledger writes every audit record to (infra/resources/tables.yml). */
 export const RECENT_INDEX = 'recent';

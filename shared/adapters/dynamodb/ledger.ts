@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { AuditRecord } from '#domain/audit.js';
 import type { Ledger, Reservation, ReservationRequest } from '#domain/ports.js';
 import { targetRef } from '#domain/target/target.js';
+import type { ActionTaken } from '#domain/verify/ports.js';
 import {
   ConditionalCheckFailedException,
   DeleteCommand,
@@ -23,14 +24,14 @@ import {
   type TransactItem,
   unmarshallLoose,
 } from './reservation.js';
+import { AUDIT_TTL_SECONDS, actionTakenUpdates, dayShard } from './state-keys.js';
 
 export { CLAIM_LEASE_SECONDS, CLAIM_TTL_SECONDS };
 
-export const AUDIT_TTL_SECONDS = 400 * 24 * 3600;
-/** Recent decisions across targets are spread over this many day partitions to avoid a hot key in a storm. */
-export const DAY_SHARDS = 8;
 /** Audit records written together in one transaction at most (DynamoDB allows 100 items and 4 MB). */
 export const AUDIT_BATCH = 25;
+/** Tries of a settle cancelled only by a concurrent write to one of its items (a racing resolve). */
+const SETTLE_CONFLICT_ATTEMPTS = 3;
 
 const epochSeconds = (d: Date | string) => Math.floor(new Date(d).getTime() / 1000);
 
@@ -111,9 +112,10 @@ export class DynamoLedger implements Ledger {
     episode: string,
     token: string,
     outcome: AuditRecord,
-    opts: { actedFor?: string } = {},
+    opts: { actedFor?: string; remember?: ActionTaken } = {},
   ): Promise<void> {
-    // One round trip for the claim's outcome and its audit record: neither exists without the other.
+    // One round trip for the claim's outcome, its audit record and, for an action, what verification needs:
+    // none exists without the others.
     const items: TransactItem[] = [
       {
         Update: {
@@ -132,9 +134,10 @@ export class DynamoLedger implements Ledger {
         },
       },
       { Put: this.auditPut(outcome) },
+      ...(opts.remember ? actionTakenUpdates(this.table, opts.remember).map((Update) => ({ Update })) : []),
     ];
     try {
-      await this.client.send(new TransactWriteCommand({ TransactItems: items }));
+      await this.transactRetryingConflicts(items);
     } catch (error) {
       if (
         error instanceof TransactionCanceledException &&
@@ -151,6 +154,27 @@ export class DynamoLedger implements Ledger {
     }
     // Only a reservation that saw failures counted has a count to reset: the usual success writes nothing more.
     if (this.resetOnSuccess.delete(token) && opts.actedFor) await this.resetBreaker(opts.actedFor);
+  }
+
+  /**
+   * The settle's items are the episode's own, but a resolve of the same episode may update ACTION#<episode> at
+   * that very moment: DynamoDB then cancels the transaction with TransactionConflict and writes nothing. The
+   * claim is still ours, so trying again is safe; a few quick tries instead of failing the invocation.
+   */
+  private async transactRetryingConflicts(items: TransactItem[]): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.client.send(new TransactWriteCommand({ TransactItems: items }));
+        return;
+      } catch (error) {
+        const conflict =
+          error instanceof TransactionCanceledException &&
+          (error.CancellationReasons ?? []).some((r) => r.Code === 'TransactionConflict') &&
+          !(error.CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed');
+        if (!conflict || attempt >= SETTLE_CONFLICT_ATTEMPTS) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 20 * attempt));
+      }
+    }
   }
 
   /**
@@ -316,10 +340,3 @@ export class DynamoLedger implements Ledger {
     );
   }
 }
-
-/** `<prefix>#<yyyy-mm-dd>#<0..DAY_SHARDS-1>`, the shard picked from a stable hash of `spreadBy`. */
-export const dayShard = (prefix: string, iso: string, spreadBy: string): string => {
-  let hash = 0;
-  for (let i = 0; i < spreadBy.length; i++) hash = (hash * 31 + spreadBy.charCodeAt(i)) >>> 0;
-  return `${prefix}#${iso.slice(0, 10)}#${hash % DAY_SHARDS}`;
-};

@@ -2,7 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { AuditRecord, VerifyOutcome } from '#domain/audit.js';
 import { targetRef } from '#domain/target/target.js';
 import { secondsBetween } from '#domain/verify/outcome.js';
-import type { ActionFacts, OutcomeEntry, VerdictRecord, VerificationStore } from '#domain/verify/ports.js';
+import type {
+  ActionFacts,
+  ActionTaken,
+  OutcomeEntry,
+  VerdictRecord,
+  VerificationStore,
+} from '#domain/verify/ports.js';
 import {
   ConditionalCheckFailedException,
   type DocumentClient,
@@ -12,18 +18,13 @@ import {
   TransactionCanceledException,
   TransactWriteCommand,
   UpdateCommand,
+  type UpdateCommandInput,
 } from './client/document-client.js';
 import { BREAKER_SK, breakerKey } from './controls.js';
-import { AUDIT_TTL_SECONDS, dayShard } from './ledger.js';
+import { actionKey, actionTakenUpdates, dayShard, expiresAt, outcomeKey } from './state-keys.js';
 
-const actionKey = (episode: string) => ({ pk: `ACTION#${episode}`, sk: 'VERIFY' });
-const outcomeKey = (policy: string, actedAt: string, episode: string) => ({
-  pk: `OUTCOMES#${policy}`,
-  sk: `${actedAt}#${episode}`,
-});
 /** One small item per policy that ever acted, so `remedy stats` without --policy knows whom to ask. */
 const INDEX_PK = 'OUTCOMES#index';
-const expiresAt = (iso: string) => Math.floor(Date.parse(iso) / 1000) + AUDIT_TTL_SECONDS;
 
 /**
  * Verification and effectiveness in the state table:
@@ -35,44 +36,36 @@ const expiresAt = (iso: string) => Math.floor(Date.parse(iso) / 1000) + AUDIT_TT
  * - BREAKER#<policy>: a quarantine opens the policy's circuit breaker (`remedy breaker resume` lifts it).
  */
 export class DynamoOutcomes implements VerificationStore {
+  /** Policies this container has put in the index: one write per policy and container, not one per action. */
+  private readonly indexed = new Set<string>();
+
   constructor(
     private readonly client: DocumentClient,
     private readonly table: string,
   ) {}
 
-  async actionTaken(a: { episode: string; policy: string; actedAt: string; target: string }): Promise<void> {
-    const ttl = expiresAt(a.actedAt);
+  async actionTaken(a: ActionTaken): Promise<void> {
     await Promise.all([
-      this.client.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: actionKey(a.episode),
-          // A resolve may have raced ahead of us: keep what it wrote.
-          UpdateExpression: 'SET policy = :p, actedAt = :at, target = :t, expiresAt = :ttl',
-          ExpressionAttributeValues: { ':p': a.policy, ':at': a.actedAt, ':t': a.target, ':ttl': ttl },
-        }),
-      ),
-      this.client.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: outcomeKey(a.policy, a.actedAt, a.episode),
-          UpdateExpression: 'SET policy = :p, episode = :e, actedAt = :at, target = :t, expiresAt = :ttl',
-          ExpressionAttributeValues: {
-            ':p': a.policy,
-            ':e': a.episode,
-            ':at': a.actedAt,
-            ':t': a.target,
-            ':ttl': ttl,
-          },
-        }),
-      ),
-      this.client.send(
+      ...actionTakenUpdates(this.table, a).map((u) => this.client.send(new UpdateCommand(u))),
+      this.policyActed(a.policy, a.actedAt),
+    ]);
+  }
+
+  async policyActed(policy: string, actedAt: string): Promise<void> {
+    if (this.indexed.has(policy)) return;
+    await this.client
+      .send(
         new PutCommand({
           TableName: this.table,
-          Item: { pk: INDEX_PK, sk: a.policy, policy: a.policy, lastActedAt: a.actedAt },
+          Item: { pk: INDEX_PK, sk: policy, policy, firstSeenActingAt: actedAt },
+          // The first action of a policy is the one worth keeping; later containers write nothing new.
+          ConditionExpression: 'attribute_not_exists(pk)',
         }),
-      ),
-    ]);
+      )
+      .catch((error: unknown) => {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      });
+    this.indexed.add(policy);
   }
 
   async resolution(episode: string, resolvedAt: string) {

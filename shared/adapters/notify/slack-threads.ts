@@ -65,11 +65,15 @@ export class SlackThreads {
       if (!existing) return this.post(r.group, channel, r, ctx);
     }
     const group = r.group;
-    const ready = await waitFor(
-      () => this.o.state.getThread(group),
-      (t) => t === undefined || t.ts !== '',
-      { timeoutMs: THREAD_WAIT_MS, everyMs: THREAD_POLL_MS, sleep: this.o.sleep },
-    );
+    // A thread already posted needs no second read; one still being opened is polled until it has its ts.
+    const ready =
+      existing.ts !== ''
+        ? existing
+        : await waitFor(
+            () => this.o.state.getThread(group),
+            (t) => t === undefined || t.ts !== '',
+            { timeoutMs: THREAD_WAIT_MS, everyMs: THREAD_POLL_MS, sleep: this.o.sleep },
+          );
     if (!ready?.ts) throw new SinkError('slack: the thread is still being opened by another invocation');
     return { channel: ready.channel, ts: ready.ts, created: false, state: ready };
   }

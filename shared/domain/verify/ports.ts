@@ -26,10 +26,24 @@ export interface OutcomeEntry {
   verifiedAt?: string;
 }
 
+/** An action taken (enforce mode, acted), as the followup, the resolve and `remedy stats` need it. */
+export interface ActionTaken {
+  episode: string;
+  policy: string;
+  actedAt: string;
+  /** `cluster/namespace/Kind/name`. */
+  target: string;
+}
+
 /** Verification records, effectiveness and quarantine in the state table. */
 export interface VerificationStore {
-  /** Remembers an action (enforce mode, acted): for the followup, the resolve and `remedy stats`. */
-  actionTaken(a: { episode: string; policy: string; actedAt: string; target: string }): Promise<void>;
+  /**
+   * Remembers an action for the followup, the resolve and `remedy stats`. The remediation records it with its
+   * outcome (Ledger.settle `remember`); this separate write is for callers without a reservation.
+   */
+  actionTaken(a: ActionTaken): Promise<void>;
+  /** Lists the policy among those that acted (the `remedy stats` index); cheap to call after every action. */
+  policyActed(policy: string, actedAt: string): Promise<void>;
   /** Notes the resolve of an acted-on episode; undefined when remedy did not act on it. */
   resolution(
     episode: string,
