@@ -3,6 +3,7 @@ import { snsAlertsPublisher } from '#adapters/sns/alerts-publisher.js';
 import type { IngestDeps } from '#app/ingest.js';
 import { IngestToken } from '#app/ingest-auth.js';
 import type { IngestConfig } from './config.js';
+import { functionCredentials } from './credentials.js';
 import { createLogger, createMetrics } from './observability.js';
 
 /**
@@ -15,6 +16,7 @@ export const buildIngestDependencies = (
   const read = ssmParameterReader({
     region: config.region,
     ...(config.ssmEndpoint ? { endpoint: config.ssmEndpoint } : {}),
+    credentials: functionCredentials(),
   });
   const token = new IngestToken(async () => {
     const values = await read([config.tokenParameter]);

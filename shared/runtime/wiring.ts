@@ -4,11 +4,8 @@ import { DynamoClusterRegistry } from '#adapters/dynamodb/cluster-registry.js';
 import { DynamoLedger } from '#adapters/dynamodb/ledger.js';
 import { DynamoPolicyStore } from '#adapters/dynamodb/policy-store.js';
 import { AssumedRoleCache } from '#adapters/eks/assumed-role-cache.js';
-import {
-  type CredentialProvider,
-  defaultCredentialProvider,
-  withEnvironmentFirst,
-} from '#adapters/eks/credentials.js';
+import type { CredentialProvider } from '#adapters/eks/credentials.js';
+import { describeCluster } from '#adapters/eks/describe-cluster.js';
 import { EksClusters } from '#adapters/eks/eks-clusters.js';
 import { TokenCache } from '#adapters/eks/token-cache.js';
 import { StaticClusters } from '#adapters/kubernetes/static-clusters.js';
@@ -18,7 +15,8 @@ import { lazyPrometheus } from '#adapters/prometheus/lazy.js';
 import { lazyTsdbAdmin } from '#adapters/prometheus/tsdb-admin.js';
 import type { RemediationDeps } from '#app/remediate-notification.js';
 import type { Clusters, Logger, Metrics } from '#domain/ports.js';
-import { type Config, environmentCredentials } from './config.js';
+import type { Config } from './config.js';
+import { functionCredentials } from './credentials.js';
 import { createLogger, createMetrics } from './observability.js';
 import { buildVerification } from './verify-wiring.js';
 
@@ -27,7 +25,7 @@ export const buildDependencies = (
   config: Config,
 ): RemediationDeps & { logger: ReturnType<typeof createLogger> } => {
   // The function role's credentials, from the environment on Lambda (the SDK's chain elsewhere, loaded lazily).
-  const credentials = withEnvironmentFirst(environmentCredentials(), defaultCredentialProvider);
+  const credentials = functionCredentials();
   const doc = new DocumentClient({
     region: config.region,
     endpoint: config.dynamodbEndpoint,
@@ -51,6 +49,7 @@ export const buildDependencies = (
       doc,
       stateTable: config.stateTable,
       fallback: new ConsoleNotifier(),
+      credentials,
     }),
     metrics,
     logger,
@@ -68,6 +67,7 @@ export const buildDependencies = (
         ssmEndpoint: config.notify.ssmEndpoint,
         registry: new DynamoClusterRegistry(doc, config.policyTable, { logger, metrics, now: Date.now }),
         fallback: config.prometheus,
+        credentials,
       }),
     },
     // Policy `analysis`: the cluster's registry entry names its Prometheus, else PROMETHEUS_URL; loads on first use.
@@ -76,15 +76,16 @@ export const buildDependencies = (
       ssmEndpoint: config.notify.ssmEndpoint,
       registry: new DynamoClusterRegistry(doc, config.policyTable, { logger, metrics, now: Date.now }),
       fallback: config.prometheus,
+      credentials,
     }),
-    verification: buildVerification(config, doc),
+    verification: buildVerification(config, doc, credentials),
   };
 };
 
 /**
  * A fixed connection when one is configured (a kubeconfig-style cluster), otherwise EKS through the clusters
- * registry. The EKS and STS clients load on first use, so an invocation that never reaches a cluster (a
- * duplicate, a dry-run, a rejected message) does not pay for them at cold start.
+ * registry. The STS client (cross-account roles) loads on first use, so an invocation that never assumes a role
+ * does not pay for it at cold start; DescribeCluster goes through remedy's own signed client.
  */
 const buildClusters = (
   config: Config,
@@ -104,10 +105,7 @@ const buildClusters = (
         ...(config.stsEndpoint ? { endpoint: config.stsEndpoint } : {}),
       });
     }),
-    describe: async (name, region, credentials) => {
-      const { describeCluster } = await import('#adapters/eks/describe-cluster.js');
-      return describeCluster(name, region, credentials, config.eksEndpoint);
-    },
+    describe: (name, region, credentials) => describeCluster(name, region, credentials, config.eksEndpoint),
     token: async (request) => tokens.get(request).token,
   });
 };

@@ -120,7 +120,8 @@ export function eksError(
   };
 }
 
-// REST-JSON services name the authentication failures differently from query-protocol ones (STS, SNS).
+// JSON services (REST-JSON like EKS, AWS JSON like SSM) name the authentication failures differently from
+// query-protocol ones (STS, SNS).
 const REST_JSON_AUTH_CODES: Record<string, string> = {
   InvalidClientTokenId: 'UnrecognizedClientException',
   SignatureDoesNotMatch: 'InvalidSignatureException',
@@ -131,15 +132,13 @@ const REST_JSON_AUTH_CODES: Record<string, string> = {
   MalformedQueryString: 'MalformedQueryString',
 };
 
+/** A JSON service's error code for an authentication failure reported in query-protocol terms. */
+export const jsonAuthErrorCode = (queryCode: string): string => REST_JSON_AUTH_CODES[queryCode] ?? queryCode;
+
 /** The REST-JSON error for an authentication failure reported in query-protocol terms. */
 export function eksAuthError(
   failure: { code: string; message: string; status: number },
   requestId: string,
 ): RestJsonResponse {
-  return eksError(
-    REST_JSON_AUTH_CODES[failure.code] ?? failure.code,
-    failure.message,
-    failure.status,
-    requestId,
-  );
+  return eksError(jsonAuthErrorCode(failure.code), failure.message, failure.status, requestId);
 }

@@ -36,6 +36,8 @@ export type Handler = (req: {
   query: URLSearchParams;
   headers: IncomingMessage['headers'];
   body: unknown;
+  /** The body as received, for a signature check; the request line's path and query are `url`. */
+  raw: { url: string; text: string };
 }) => Reply | Promise<Reply>;
 
 export interface RecordingServer {
@@ -46,18 +48,18 @@ export interface RecordingServer {
   close(): Promise<void>;
 }
 
-const readBody = async (req: IncomingMessage): Promise<unknown> => {
+const readBody = async (req: IncomingMessage): Promise<{ text: string; body: unknown }> => {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   const text = Buffer.concat(chunks).toString('utf8');
-  if (text === '') return undefined;
+  if (text === '') return { text, body: undefined };
   const type = req.headers['content-type'] ?? '';
   if (type.includes('application/x-www-form-urlencoded'))
-    return Object.fromEntries(new URLSearchParams(text));
+    return { text, body: Object.fromEntries(new URLSearchParams(text)) };
   try {
-    return JSON.parse(text) as unknown;
+    return { text, body: JSON.parse(text) as unknown };
   } catch {
-    return text;
+    return { text, body: text };
   }
 };
 
@@ -76,7 +78,7 @@ export const startRecordingServer = async (options: {
       res.end(reply.body === undefined ? '' : JSON.stringify(reply.body));
     };
     try {
-      const body = await readBody(req);
+      const { text, body } = await readBody(req);
       const method = req.method ?? 'GET';
       if (url.pathname === '/_local/requests') {
         if (method === 'DELETE') requests.length = 0;
@@ -105,6 +107,7 @@ export const startRecordingServer = async (options: {
           query: url.searchParams,
           headers: req.headers,
           body,
+          raw: { url: req.url ?? '/', text },
         });
       }
       const entry: Recorded = {

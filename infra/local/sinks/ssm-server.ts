@@ -1,6 +1,10 @@
 // A local SSM Parameter Store (AWS JSON 1.1 protocol: `X-Amz-Target: AmazonSSM.GetParameter(s)`), so the
-// functions read their Slack/Jira/Grafana tokens exactly as deployed. It records which names were asked for,
-// never the values it answered with.
+// functions read their Slack/Jira/Grafana tokens exactly as deployed. Requests are SigV4-checked (signing name
+// `ssm`, the store's region) against the local credentials, as SSM checks them. It records which names were
+// asked for, never the values it answered with.
+import { jsonAuthErrorCode } from '../aws/eks-api.js';
+import { type AwsCredentials, LOCAL_CREDENTIALS } from '../aws/local-account.js';
+import { verifySigV4 } from '../aws/sigv4.js';
 import { type RecordingServer, type Reply, startRecordingServer } from './recording-server.js';
 
 export interface LocalSsm extends RecordingServer {
@@ -18,8 +22,11 @@ export const startLocalSsm = async (options: {
   region: string;
   accountId: string;
   parameters: Record<string, string>;
+  /** The credentials it accepts; default the local ones. */
+  credentials?: readonly AwsCredentials[];
 }): Promise<LocalSsm> => {
   const parameters = new Map(Object.entries(options.parameters));
+  const credentials = options.credentials ?? [LOCAL_CREDENTIALS];
   const describe = (name: string) => ({
     Name: name,
     Type: 'SecureString',
@@ -31,13 +38,17 @@ export const startLocalSsm = async (options: {
   });
   const server = await startRecordingServer({
     ...(options.port !== undefined ? { port: options.port } : {}),
-    handle: ({ method, headers, body }) => {
+    handle: ({ method, headers, body, raw }) => {
       if (method !== 'POST') return json(405, { __type: 'UnknownOperationException' });
-      if (!String(headers.authorization ?? '').startsWith('AWS4-HMAC-SHA256 '))
-        return json(400, {
-          __type: 'MissingAuthenticationTokenException',
-          message: 'Missing Authentication Token',
-        });
+      const auth = verifySigV4(
+        { method, url: raw.url, headers, body: raw.text },
+        {
+          service: 'ssm',
+          region: options.region,
+          lookup: (id) => credentials.find((c) => c.accessKeyId === id),
+        },
+      );
+      if (!auth.ok) return json(auth.status, { __type: jsonAuthErrorCode(auth.code), message: auth.message });
       const target = String(headers['x-amz-target'] ?? '');
       const b = (body ?? {}) as { Name?: string; Names?: string[] };
       if (target === 'AmazonSSM.GetParameters') {

@@ -1,6 +1,7 @@
-// A call to an AWS JSON-protocol API (DynamoDB, and any service that speaks `X-Amz-Target` + JSON): SigV4-signed
-// POST over a kept-alive connection, AWS's error shape, and the AWS SDK's standard retry rules. node:http(s) and
-// node:crypto only: a Lambda that loads no AWS SDK at cold start (see README "Performance").
+// A signed call to an AWS API that answers JSON: the AWS JSON protocols (DynamoDB, SQS, SSM: `X-Amz-Target` +
+// a JSON body, POSTed to `/`) and REST-JSON (EKS: `GET /clusters/{name}`). SigV4 over a kept-alive connection,
+// AWS's error shape, and the AWS SDK's standard retry rules. node:http(s) and node:crypto only: a Lambda that
+// loads no AWS SDK at cold start (see README "Performance").
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { AwsCredentials, CredentialProvider } from '../eks/credentials.js';
@@ -69,13 +70,9 @@ export class AwsTimeoutError extends Error {
   }
 }
 
-export interface AwsJsonOptions {
+export interface AwsClientOptions {
   /** Signing name and endpoint prefix, e.g. `dynamodb`. */
   readonly service: string;
-  /** `DynamoDB_20120810`: the X-Amz-Target prefix. */
-  readonly targetPrefix: string;
-  /** `1.0` (DynamoDB, SQS) or `1.1` (SSM…). */
-  readonly jsonVersion: '1.0' | '1.1';
   readonly region: string;
   /** A local or VPC endpoint; default `https://<service>.<region>.amazonaws.com`. */
   readonly endpoint?: string | undefined;
@@ -86,6 +83,25 @@ export interface AwsJsonOptions {
   readonly timeoutMs?: number;
   readonly sleep?: (ms: number) => Promise<void>;
   readonly now?: () => Date;
+}
+
+export interface AwsJsonOptions extends AwsClientOptions {
+  /** `DynamoDB_20120810`: the X-Amz-Target prefix. */
+  readonly targetPrefix: string;
+  /** `1.0` (DynamoDB, SQS) or `1.1` (SSM…). */
+  readonly jsonVersion: '1.0' | '1.1';
+}
+
+/** One HTTP request to the service, signed on each attempt. */
+export interface AwsRequest {
+  /** The operation's name, for error messages (`GetItem`, `DescribeCluster`). */
+  readonly operation: string;
+  readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** Below the endpoint's path, already URI-encoded: `/`, `/clusters/prod-eu`. */
+  readonly path: string;
+  /** Signed with the request (`host` and the signer's own are added). */
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly body?: string;
 }
 
 const defaultEndpoint = (service: string, region: string) =>
@@ -107,16 +123,22 @@ const isRetryable = (e: unknown): boolean => {
   return typeof code === 'string' && NETWORK_CODES.has(code);
 };
 
-/** One client per service and process: its agent keeps connections open across warm invocations. */
-export class AwsJsonClient {
+/**
+ * Signed requests to one service: one client per service and process, its agent keeps connections open across
+ * warm invocations. Retries, the per-attempt timeout and error decoding live here, for every protocol.
+ */
+export class AwsClient {
   private readonly url: URL;
+  /** The endpoint's own path, without a trailing slash: requests' paths go below it. */
+  private readonly basePath: string;
   private readonly agent: HttpAgent | HttpsAgent;
   private readonly send: typeof httpRequest;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly now: () => Date;
 
-  constructor(private readonly options: AwsJsonOptions) {
+  constructor(private readonly options: AwsClientOptions) {
     this.url = new URL(options.endpoint ?? defaultEndpoint(options.service, options.region));
+    this.basePath = this.url.pathname.replace(/\/+$/, '');
     const https = this.url.protocol === 'https:';
     // TLS verification is Node's default and stays on; keep-alive saves a handshake per call.
     this.agent = https ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true });
@@ -125,13 +147,12 @@ export class AwsJsonClient {
     this.now = options.now ?? (() => new Date());
   }
 
-  /** Calls `operation` with `input` (already in the service's wire form) and returns the decoded answer. */
-  async call(operation: string, input: unknown): Promise<Record<string, unknown>> {
-    const body = JSON.stringify(input);
+  /** Sends `request`, retried as the SDK would, and returns the decoded JSON answer (`{}` for an empty one). */
+  async request(request: AwsRequest): Promise<Record<string, unknown>> {
     const attempts = Math.max(1, this.options.maxAttempts ?? 3);
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.attempt(operation, body, await this.options.credentials());
+        return await this.attempt(request, await this.options.credentials());
       } catch (error) {
         if (attempt + 1 >= attempts || !isRetryable(error)) throw error;
         const base = isThrottling(error) ? THROTTLING_BASE_MS : RETRY_BASE_MS;
@@ -145,29 +166,23 @@ export class AwsJsonClient {
     this.agent.destroy();
   }
 
-  private async attempt(
-    operation: string,
-    body: string,
-    credentials: AwsCredentials,
-  ): Promise<Record<string, unknown>> {
-    const headers = {
-      'content-type': `application/x-amz-json-${this.options.jsonVersion}`,
-      'x-amz-target': `${this.options.targetPrefix}.${operation}`,
-    };
+  private async attempt(request: AwsRequest, credentials: AwsCredentials): Promise<Record<string, unknown>> {
+    const url = new URL(this.url);
+    url.pathname = this.basePath + request.path;
+    const headers = { ...request.headers };
     const signed = signRequest({
-      method: 'POST',
-      url: this.url,
+      method: request.method,
+      url,
       headers,
-      body,
+      body: request.body,
       service: this.options.service,
       region: this.options.region,
       credentials,
       now: this.now(),
     });
-    const res = await this.post(
-      { ...headers, ...signed, 'content-length': String(Buffer.byteLength(body)) },
-      body,
-    );
+    const length =
+      request.body === undefined ? {} : { 'content-length': String(Buffer.byteLength(request.body)) };
+    const res = await this.exchange(request.method, url, { ...headers, ...signed, ...length }, request.body);
     const text = res.body;
     let decoded: Record<string, unknown> = {};
     if (text !== '') {
@@ -176,7 +191,7 @@ export class AwsJsonClient {
       } catch {
         throw new AwsServiceError(
           'InvalidResponse',
-          `${this.options.service} ${operation}: HTTP ${res.status} with a body that is not JSON: ${text.slice(0, 200)}`,
+          `${this.options.service} ${request.operation}: HTTP ${res.status} with a body that is not JSON: ${text.slice(0, 200)}`,
           res.status,
           {},
         );
@@ -196,13 +211,15 @@ export class AwsJsonClient {
     );
   }
 
-  private post(
+  private exchange(
+    method: string,
+    url: URL,
     headers: Record<string, string>,
-    body: string,
+    body: string | undefined,
   ): Promise<{ status: number; headers: IncomingMessage['headers']; body: string }> {
     const timeoutMs = this.options.timeoutMs ?? 10_000;
     return new Promise((resolve, reject) => {
-      const req = this.send(this.url, { method: 'POST', headers, agent: this.agent }, (res) => {
+      const req = this.send(url, { method, headers, agent: this.agent }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('error', reject);
@@ -219,6 +236,27 @@ export class AwsJsonClient {
       );
       req.on('error', reject);
       req.end(body);
+    });
+  }
+}
+
+/** An AWS JSON-protocol API: every operation is a POST to `/` named by its X-Amz-Target. */
+export class AwsJsonClient extends AwsClient {
+  constructor(private readonly json: AwsJsonOptions) {
+    super(json);
+  }
+
+  /** Calls `operation` with `input` (already in the service's wire form) and returns the decoded answer. */
+  call(operation: string, input: unknown): Promise<Record<string, unknown>> {
+    return this.request({
+      operation,
+      method: 'POST',
+      path: '/',
+      headers: {
+        'content-type': `application/x-amz-json-${this.json.jsonVersion}`,
+        'x-amz-target': `${this.json.targetPrefix}.${operation}`,
+      },
+      body: JSON.stringify(input),
     });
   }
 }

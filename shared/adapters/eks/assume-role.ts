@@ -9,7 +9,8 @@ export const assumeRole = async (
   base: AwsCredentials,
   opts: { region: string; endpoint?: string; sessionName?: string },
 ): Promise<AwsCredentials> => {
-  // Imported here, not at the top: only cross-account clusters need STS (see describe-cluster.ts for why).
+  // Imported here, not at the top: only cross-account clusters need STS, and esbuild hoists a static import of an
+  // external package to the top of the bundle even when this module is itself loaded lazily.
   const { AssumeRoleCommand, STSClient } = await import('@aws-sdk/client-sts');
   const sts = new STSClient({
     region: opts.region,

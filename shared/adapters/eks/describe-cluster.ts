@@ -1,3 +1,4 @@
+import { AwsClient } from '../aws/aws-json.js';
 import type { AwsCredentials } from './credentials.js';
 
 /** What remedy needs from DescribeCluster to reach a cluster's API. */
@@ -9,29 +10,45 @@ export interface ClusterAccess {
   arn: string;
 }
 
-/** EKS DescribeCluster in the cluster's region with the given credentials. */
+/** The fields of DescribeCluster's `cluster` that remedy reads. */
+interface EksCluster {
+  arn?: string;
+  endpoint?: string;
+  status?: string;
+  certificateAuthority?: { data?: string };
+}
+
+/**
+ * EKS DescribeCluster (REST-JSON, `GET /clusters/{name}`) in the cluster's region with the given credentials.
+ * Errors are AwsServiceErrors named by EKS's code (`ResourceNotFoundException`, `AccessDeniedException`…).
+ * The credentials differ per cluster (cross-account roles) and the answer is cached per warm container by
+ * EksClusters, so a client lives for one call: a kept-alive connection would rarely be reused.
+ */
 export const describeCluster = async (
   name: string,
   region: string,
   credentials: AwsCredentials,
   endpoint?: string,
 ): Promise<ClusterAccess> => {
-  // Imported here, not at the top: esbuild hoists a static import of an external package to the top of the
-  // bundle even when this module is itself loaded lazily, and the EKS client costs cold start on every path.
-  const { DescribeClusterCommand, EKSClient } = await import('@aws-sdk/client-eks');
-  const eks = new EKSClient({
+  const eks = new AwsClient({
+    service: 'eks',
     region,
-    credentials: { ...credentials },
+    endpoint,
+    credentials: async () => credentials,
     maxAttempts: 2,
-    ...(endpoint ? { endpoint } : {}),
   });
   try {
-    const { cluster } = await eks.send(new DescribeClusterCommand({ name }));
+    const answer = await eks.request({
+      operation: 'DescribeCluster',
+      method: 'GET',
+      path: `/clusters/${encodeURIComponent(name)}`,
+    });
+    const cluster = (answer.cluster ?? {}) as EksCluster;
     return {
-      endpoint: cluster?.endpoint ?? '',
-      caData: cluster?.certificateAuthority?.data ?? '',
-      status: cluster?.status ?? 'UNKNOWN',
-      arn: cluster?.arn ?? name,
+      endpoint: cluster.endpoint ?? '',
+      caData: cluster.certificateAuthority?.data ?? '',
+      status: cluster.status ?? 'UNKNOWN',
+      arn: cluster.arn ?? name,
     };
   } finally {
     eks.destroy();

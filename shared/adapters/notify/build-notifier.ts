@@ -3,6 +3,7 @@ import { GrafanaAnnotations } from '#adapters/grafana/grafana-annotations.js';
 import { SlackWebApi } from '#adapters/slack/slack-web-api.js';
 import { JiraCloud } from '#adapters/tickets/jira-cloud.js';
 import type { Notifier } from '#domain/ports.js';
+import type { CredentialProvider } from '../eks/credentials.js';
 import { DynamoNotifyState } from './dynamo-notify-state.js';
 import { LifecycleNotifier } from './lifecycle-notifier.js';
 import { CachedSecrets, type ParameterReader, ssmParameterReader } from './ssm-secrets.js';
@@ -31,6 +32,8 @@ export const buildNotifier = (
     doc: DocumentClient;
     stateTable: string;
     fallback: Notifier;
+    /** For SSM (the function's role); tests pass fixed ones. */
+    credentials: CredentialProvider;
     readParameters?: ParameterReader;
   },
 ): Notifier => {
@@ -41,6 +44,7 @@ export const buildNotifier = (
       ssmParameterReader({
         region: config.region,
         ...(config.ssmEndpoint ? { endpoint: config.ssmEndpoint } : {}),
+        credentials: deps.credentials,
       }),
   );
   return new LifecycleNotifier({

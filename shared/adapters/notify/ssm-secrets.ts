@@ -1,3 +1,5 @@
+import { AwsJsonClient } from '../aws/aws-json.js';
+import type { CredentialProvider } from '../eks/credentials.js';
 import { WarmCache } from '../warm-cache.js';
 
 /** A rotated token is picked up within this long; a warm container asks SSM once per period, not per alert. */
@@ -35,21 +37,35 @@ export class CachedSecrets {
   }
 }
 
-/** GetParameters (WithDecryption) through @aws-sdk/client-ssm, loaded on first use and built once per container. */
-export const ssmParameterReader = (options: { region: string; endpoint?: string }): ParameterReader => {
-  let client: Promise<import('@aws-sdk/client-ssm').SSMClient> | undefined;
+/** The part of SSM's GetParameters answer remedy reads. */
+interface GetParametersOutput {
+  Parameters?: Array<{ Name?: string; Value?: string }>;
+  InvalidParameters?: string[];
+}
+
+/**
+ * SSM GetParameters (WithDecryption; AWS JSON 1.1) with the given credentials; built once per container, its
+ * connection kept alive.
+ */
+export const ssmParameterReader = (options: {
+  region: string;
+  endpoint?: string;
+  credentials: CredentialProvider;
+}): ParameterReader => {
+  const ssm = new AwsJsonClient({
+    service: 'ssm',
+    targetPrefix: 'AmazonSSM',
+    jsonVersion: '1.1',
+    region: options.region,
+    endpoint: options.endpoint,
+    credentials: options.credentials,
+    maxAttempts: 2,
+  });
   return async (names) => {
-    const sdk = await import('@aws-sdk/client-ssm');
-    client ??= Promise.resolve(
-      new sdk.SSMClient({
-        region: options.region,
-        ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-        maxAttempts: 2,
-      }),
-    );
-    const answer = await (await client).send(
-      new sdk.GetParametersCommand({ Names: [...names], WithDecryption: true }),
-    );
+    const answer = (await ssm.call('GetParameters', {
+      Names: [...names],
+      WithDecryption: true,
+    })) as GetParametersOutput;
     if (answer.InvalidParameters && answer.InvalidParameters.length > 0)
       throw new Error(`SSM parameter(s) not found: ${answer.InvalidParameters.join(', ')}`);
     return Object.fromEntries((answer.Parameters ?? []).map((p) => [p.Name ?? '', p.Value ?? '']));

@@ -1,53 +1,55 @@
-import type { SQSClient } from '@aws-sdk/client-sqs';
+import { createHash } from 'node:crypto';
 import type { FollowupMessage } from '#domain/verify/message.js';
 import { MAX_SQS_DELAY_SECONDS } from '#domain/verify/outcome.js';
 import type { FollowupScheduler } from '#domain/verify/ports.js';
+import { AwsJsonClient } from '../aws/aws-json.js';
+import type { CredentialProvider } from '../eks/credentials.js';
 
 export interface FollowupQueueOptions {
   queueUrl: string;
   region: string;
-  /** Endpoint override (the local stack's queue). */
+  /** Endpoint override (the local stack's queue); default the queue URL's own host, as the AWS SDK does. */
   endpoint?: string | undefined;
-  /** Fixed credentials (tools, tests); default: the SDK's chain (the function's role). */
-  credentials?: { accessKeyId: string; secretAccessKey: string } | undefined;
+  /** The function's credentials (the wiring's provider); tools and tests pass fixed ones as `async () => c`. */
+  credentials: CredentialProvider;
 }
 
 /**
- * Sends followup messages with SQS DelaySeconds (at most 15 minutes; the followup re-sends a longer wait).
- * The SQS client loads on the first send, so a remediate invocation that never acts does not pay for it.
+ * Sends followup messages with SQS DelaySeconds (at most 15 minutes; the followup re-sends a longer wait):
+ * SendMessage in AWS JSON 1.0, the body the AWS SDK sends, and its check of the body's MD5 in the answer.
  */
 export class SqsFollowupQueue implements FollowupScheduler {
-  private client:
-    | Promise<{ client: SQSClient; send: typeof import('@aws-sdk/client-sqs').SendMessageCommand }>
-    | undefined;
+  private readonly sqs: AwsJsonClient;
 
-  constructor(private readonly o: FollowupQueueOptions) {}
-
-  async schedule(message: FollowupMessage, delaySeconds: number): Promise<void> {
-    const { client, send } = await this.sqs();
-    await client.send(
-      new send({
-        QueueUrl: this.o.queueUrl,
-        MessageBody: JSON.stringify(message),
-        DelaySeconds: Math.min(MAX_SQS_DELAY_SECONDS, Math.max(0, Math.ceil(delaySeconds))),
-        MessageAttributes: {
-          episode: { DataType: 'String', StringValue: message.action.episode },
-          policy: { DataType: 'String', StringValue: message.action.policy },
-        },
-      }),
-    );
+  constructor(private readonly o: FollowupQueueOptions) {
+    this.sqs = new AwsJsonClient({
+      service: 'sqs',
+      targetPrefix: 'AmazonSQS',
+      jsonVersion: '1.0',
+      region: o.region,
+      endpoint: o.endpoint ?? new URL(o.queueUrl).origin,
+      credentials: o.credentials,
+      maxAttempts: 3,
+    });
   }
 
-  private sqs() {
-    this.client ??= import('@aws-sdk/client-sqs').then(({ SQSClient, SendMessageCommand }) => ({
-      client: new SQSClient({
-        region: this.o.region,
-        ...(this.o.endpoint ? { endpoint: this.o.endpoint } : {}),
-        ...(this.o.credentials ? { credentials: { ...this.o.credentials } } : {}),
-        maxAttempts: 3,
-      }),
-      send: SendMessageCommand,
-    }));
-    return this.client;
+  async schedule(message: FollowupMessage, delaySeconds: number): Promise<void> {
+    const body = JSON.stringify(message);
+    const answer = await this.sqs.call('SendMessage', {
+      QueueUrl: this.o.queueUrl,
+      MessageBody: body,
+      DelaySeconds: Math.min(MAX_SQS_DELAY_SECONDS, Math.max(0, Math.ceil(delaySeconds))),
+      MessageAttributes: {
+        episode: { DataType: 'String', StringValue: message.action.episode },
+        policy: { DataType: 'String', StringValue: message.action.policy },
+      },
+    });
+    if (answer.MD5OfMessageBody !== createHash('md5').update(body, 'utf8').digest('hex'))
+      throw new Error('SQS SendMessage: the MD5 of the body SQS stored does not match the body sent');
+  }
+
+  /** Frees the kept-alive connection (a tool, a test). */
+  destroy(): void {
+    this.sqs.destroy();
   }
 }

@@ -19,8 +19,8 @@ import { RecordingLogger, RecordingMetrics } from '../../support/recorders.js';
 const ROLE = 'arn:aws:iam::210987654321:role/remedy-responder';
 
 /**
- * The EKS path with the real SDK clients and the real client code: registry (DynamoDB Local) → AssumeRole and
- * DescribeCluster (local AWS endpoint, SigV4-checked) → presigned-STS token → sandbox API over TLS, which
+ * The EKS path with the real clients (the SDK's for STS, remedy's own for DescribeCluster): registry (DynamoDB
+ * Local) → AssumeRole and DescribeCluster (local AWS endpoint, SigV4-checked) → presigned-STS token → sandbox API over TLS, which
  * verifies the token as aws-iam-authenticator would.
  */
 describe('EksClusters', () => {

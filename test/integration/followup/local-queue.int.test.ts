@@ -7,7 +7,10 @@ import { LOCAL_CREDENTIALS } from '../../../infra/local/aws/local-account.js';
 import { type SqsEndpoint, startSqsEndpoint } from '../../../infra/local/queue/sqs-endpoint.js';
 import { waitFor } from '../../support/e2e.js';
 
-/** The local queue behind the followup: the real SQS SDK sends to it, a handler consumes Lambda SQS events. */
+/**
+ * The local queue behind the followup: remedy's SQS sender (and the SDK, for the refusals) sends to it, a handler
+ * consumes Lambda SQS events.
+ */
 describe('local SQS queue with Lambda event-source semantics', () => {
   let sqs: SqsEndpoint | undefined;
   afterEach(async () => sqs?.close());
@@ -56,7 +59,7 @@ describe('local SQS queue with Lambda event-source semantics', () => {
       queueUrl: q.queueUrl('FollowupQueue'),
       region: 'us-east-1',
       endpoint: q.url,
-      credentials: LOCAL_CREDENTIALS,
+      credentials: async () => LOCAL_CREDENTIALS,
     });
     // Act
     const sentAt = Date.now();
@@ -101,7 +104,7 @@ describe('local SQS queue with Lambda event-source semantics', () => {
       queueUrl: q.queueUrl('FollowupQueue'),
       region: 'us-east-1',
       endpoint: q.url,
-      credentials: LOCAL_CREDENTIALS,
+      credentials: async () => LOCAL_CREDENTIALS,
     });
     // Act
     await Promise.all(['ok', 'flaky', 'poison'].map((e) => sender.schedule(message(e), 0)));
@@ -129,7 +132,7 @@ describe('local SQS queue with Lambda event-source semantics', () => {
       queueUrl: q.queueUrl('FollowupQueue'),
       region: 'us-east-1',
       endpoint: q.url,
-      credentials: LOCAL_CREDENTIALS,
+      credentials: async () => LOCAL_CREDENTIALS,
     });
     await sender.schedule(message('a'), 0);
     await waitFor('the redelivery', () => calls >= 2);

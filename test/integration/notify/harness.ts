@@ -7,12 +7,9 @@ import { type LocalSinks, startLocalSinks } from '../../../infra/local/sinks/ind
 import type { TestTables } from '../../support/dynamodb.js';
 import { crashLoopPolicy, notification } from '../../support/remedy.js';
 
-/** The local Slack, Jira, Grafana and SSM on free ports; the SDK's SSM client gets the local credentials. */
-export const startSinks = async (): Promise<LocalSinks> => {
-  process.env.AWS_ACCESS_KEY_ID = LOCAL_CREDENTIALS.accessKeyId;
-  process.env.AWS_SECRET_ACCESS_KEY = LOCAL_CREDENTIALS.secretAccessKey;
-  return startLocalSinks({ stage: 'test', region: LOCAL_REGION, accountId: LOCAL_ACCOUNT_ID });
-};
+/** The local Slack, Jira, Grafana and SSM on free ports. */
+export const startSinks = (): Promise<LocalSinks> =>
+  startLocalSinks({ stage: 'test', region: LOCAL_REGION, accountId: LOCAL_ACCOUNT_ID });
 
 /** The notify config the functions would read from their environment, pointed at the local sinks. */
 export const notifyConfig = (sinks: LocalSinks): NotifyConfig => ({
@@ -40,6 +37,8 @@ export const realNotifier =
       doc: tables.doc,
       stateTable: tables.stateTable,
       fallback: new ConsoleNotifier(() => {}),
+      // SSM is read with the local credentials, as the function reads it with its role's.
+      credentials: async () => LOCAL_CREDENTIALS,
     });
 
 /** The crash-loop policy with team notify settings: channel, template, ticket on failure, Grafana. */

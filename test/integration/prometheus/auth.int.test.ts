@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SigningCredentials } from '#adapters/eks/presign.js';
+import type { AwsCredentials } from '#adapters/eks/credentials.js';
 import { buildPrometheus } from '#adapters/prometheus/build.js';
 import { runCheck } from '#app/run-check.js';
 import { PrometheusError } from '#domain/analysis/errors.js';
@@ -72,7 +72,7 @@ describe('Prometheus authentication', () => {
   let aws: AwsEndpoint;
   let ssm: LocalSsm;
 
-  const client = (fallback: PrometheusTarget, credentials: SigningCredentials = LOCAL_CREDENTIALS) =>
+  const client = (fallback: PrometheusTarget, credentials: AwsCredentials = LOCAL_CREDENTIALS) =>
     buildPrometheus({
       region: 'us-east-1',
       ssmEndpoint: ssm.url,
@@ -82,8 +82,6 @@ describe('Prometheus authentication', () => {
   const check = { query: `max(${METRIC}{service="{{service}}"})`, condition: '> 0.05' };
 
   beforeAll(async () => {
-    process.env.AWS_ACCESS_KEY_ID = LOCAL_CREDENTIALS.accessKeyId;
-    process.env.AWS_SECRET_ACCESS_KEY = LOCAL_CREDENTIALS.secretAccessKey;
     exporter = await startExporter();
     exporter.set(METRIC, { service: 'checkout' }, 0.12);
     [prometheus, aws, ssm] = await Promise.all([
