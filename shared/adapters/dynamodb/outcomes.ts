@@ -18,7 +18,6 @@ import {
   TransactionCanceledException,
   TransactWriteCommand,
   UpdateCommand,
-  type UpdateCommandInput,
 } from './client/document-client.js';
 import { BREAKER_SK, breakerKey } from './controls.js';
 import { actionKey, actionTakenUpdates, dayShard, expiresAt, outcomeKey } from './state-keys.js';
