@@ -23,9 +23,31 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value ?? null);
 }
 
-/** Structural equality of JSON values, ignoring key order. */
+/**
+ * Structural equality of JSON values, ignoring key order: `canonicalJson(a) === canonicalJson(b)`, compared
+ * in place instead of building both strings (keys whose value is undefined do not count, leaves compare as
+ * their JSON).
+ */
 export function jsonEqual(a: unknown, b: unknown): boolean {
-  return canonicalJson(a) === canonicalJson(b);
+  if (a === b) return true;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i], b[i])) return false;
+    return true;
+  }
+  if (isObject(a)) {
+    if (!isObject(b)) return false;
+    let defined = 0;
+    for (const k of Object.keys(a)) {
+      if (a[k] === undefined) continue;
+      defined++;
+      if (!Object.hasOwn(b, k) || b[k] === undefined || !jsonEqual(a[k], b[k])) return false;
+    }
+    for (const k of Object.keys(b)) if (b[k] !== undefined) defined--;
+    return defined === 0;
+  }
+  if (Array.isArray(b) || isObject(b)) return false;
+  return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 }
 
 /**

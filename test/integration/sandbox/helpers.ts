@@ -1,11 +1,32 @@
-// Clients for the sandbox integration tests: the real kubectl and a raw HTTPS client trusting only the CA.
+// Clients for the sandbox integration tests: the real kubectl and a raw HTTPS client trusting only the CA,
+// and a sandbox of the test file's own.
 import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { request } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { Sandbox } from '../../../infra/local/sandbox/index.js';
+import { type Sandbox, startSandbox } from '../../../infra/local/sandbox/index.js';
 import type { K8sObject } from '../../../infra/local/sandbox/types.js';
 
 const run = promisify(execFile);
+
+/** For a test file's beforeAll: a sandbox in a fresh temporary directory, with `namespace` created if given. */
+export async function startTestSandbox(
+  name: string,
+  opts: { seed?: boolean; namespace?: string } = {},
+): Promise<{ sandbox: Sandbox; dir: string }> {
+  const dir = await mkdtemp(join(tmpdir(), `remedy-sandbox-${name}-`));
+  const sandbox = await startSandbox({ dir, ...(opts.seed === false ? { seed: false } : {}) });
+  if (opts.namespace) sandbox.store.create('namespaces', { metadata: { name: opts.namespace } });
+  return { sandbox, dir };
+}
+
+/** For afterAll: stops what startTestSandbox started (either may be missing when beforeAll failed). */
+export async function stopTestSandbox(sandbox: Sandbox | undefined, dir: string | undefined): Promise<void> {
+  await sandbox?.close();
+  if (dir) await rm(dir, { recursive: true, force: true });
+}
 
 /** Runs the real kubectl against the sandbox; fails (never skips) when kubectl is not installed. */
 export async function kubectl(sandbox: Sandbox, home: string, ...args: string[]): Promise<string> {

@@ -1,10 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Sandbox, startSandbox } from '../../../infra/local/sandbox/index.js';
+import type { Sandbox } from '../../../infra/local/sandbox/index.js';
 import type { K8sObject } from '../../../infra/local/sandbox/types.js';
-import { kubectl, kubectlFails } from './helpers.js';
+import { kubectl, kubectlFails, startTestSandbox, stopTestSandbox } from './helpers.js';
 
 const NS = 'rollout';
 const REVISION = 'deployment.kubernetes.io/revision';
@@ -48,15 +45,10 @@ const podImages = (name: string) =>
     .map((p) => p.spec.containers[0].image);
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'remedy-sandbox-rollout-'));
-  sandbox = await startSandbox({ dir, seed: false });
-  sandbox.store.create('namespaces', { metadata: { name: NS } });
+  ({ sandbox, dir } = await startTestSandbox('rollout', { seed: false, namespace: NS }));
 });
 
-afterAll(async () => {
-  await sandbox?.close();
-  await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => stopTestSandbox(sandbox, dir));
 
 describe('Deployment rollouts with the real kubectl', () => {
   it('set image rolls out revision 2, rollout status returns and rollout history lists both', async () => {

@@ -1,10 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Sandbox, startSandbox } from '../../../infra/local/sandbox/index.js';
+import type { Sandbox } from '../../../infra/local/sandbox/index.js';
 import type { K8sObject } from '../../../infra/local/sandbox/types.js';
-import { kubectl, kubectlFails, tableRows } from './helpers.js';
+import { kubectl, kubectlFails, startTestSandbox, stopTestSandbox, tableRows } from './helpers.js';
 
 const NS = 'wl';
 
@@ -57,15 +54,10 @@ const pods = (app: string) =>
     .sort((a, b) => a.node.localeCompare(b.node) || a.name.localeCompare(b.name));
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'remedy-sandbox-workloads-'));
-  sandbox = await startSandbox({ dir });
-  sandbox.store.create('namespaces', { metadata: { name: NS } });
+  ({ sandbox, dir } = await startTestSandbox('workloads', { namespace: NS }));
 });
 
-afterAll(async () => {
-  await sandbox?.close();
-  await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => stopTestSandbox(sandbox, dir));
 
 describe('StatefulSets, DaemonSets and ControllerRevisions with the real kubectl', () => {
   it('discovers the new apps/v1 types and shows the seeded data/db, data/agent and demo/web-pdb', async () => {

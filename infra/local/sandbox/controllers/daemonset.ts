@@ -6,7 +6,7 @@ import { jsonEqual } from '../util.js';
 import { podTemplateHash } from './deployment.js';
 import { currentRevision, REVISION_HASH_LABEL, truncateHistory } from './history.js';
 import { nodeMatches, SANDBOX_NODES, type SandboxNode } from './nodes.js';
-import { controllerRef, isControlledBy, isDeleting, isPodReady, omitZero } from './util.js';
+import { controllerRef, isDeleting, isPodReady, omitZero } from './util.js';
 
 export const TEMPLATE_GENERATION_LABEL = 'pod-template-generation';
 
@@ -77,8 +77,8 @@ export function syncDaemonSet(store: SandboxStore, ds: K8sObject): void {
   const eligible = SANDBOX_NODES.filter((n) => nodeMatches(ds.spec?.template?.spec?.nodeSelector, n));
   const owned = () =>
     store
-      .list('pods', namespace)
-      .filter((p) => isControlledBy(p, ds) && !isDeleting(p))
+      .peekControlled('pods', namespace, ds.metadata.uid)
+      .filter((p) => !isDeleting(p))
       .sort(oldestFirst);
   const remove = (pod: K8sObject) => store.delete('pods', namespace, pod.metadata.name as string);
 
@@ -112,18 +112,18 @@ export function syncDaemonSet(store: SandboxStore, ds: K8sObject): void {
   // Revisions still run by some pod (OnDelete) are history the controller keeps.
   const live = new Set<string>([revision.metadata.name as string]);
   const liveHashes = new Set(pods.map((p) => p.metadata.labels?.[REVISION_HASH_LABEL]));
-  for (const cr of store.list('controllerrevisions', namespace)) {
+  for (const cr of store.peekList('controllerrevisions', namespace)) {
     if (liveHashes.has(cr.metadata.labels?.[REVISION_HASH_LABEL])) live.add(cr.metadata.name as string);
   }
   truncateHistory(store, ds, live, ds.spec?.revisionHistoryLimit ?? 10);
 
-  const latest = store.get('daemonsets', namespace, ds.metadata.name as string);
+  const latest = store.peek('daemonsets', namespace, ds.metadata.name as string);
   if (latest && !jsonEqual(latest.status, status)) store.update('daemonsets', { ...latest, status });
 }
 
 /** Runs syncDaemonSet for every DaemonSet. */
 export function daemonSetController(store: SandboxStore): void {
-  for (const ds of store.list('daemonsets')) {
+  for (const ds of store.peekList('daemonsets')) {
     if (!isDeleting(ds)) syncDaemonSet(store, ds);
   }
 }

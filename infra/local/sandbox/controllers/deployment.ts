@@ -3,14 +3,7 @@ import type { SandboxStore } from '../store.js';
 import type { K8sObject } from '../types.js';
 import { canonicalJson, fnv32a, jsonEqual, pruneEmpty, safeEncode } from '../util.js';
 import { deploymentStatus } from './deployment-status.js';
-import {
-  controllerRef,
-  intOrPercent,
-  isControlledBy,
-  POD_TEMPLATE_HASH,
-  REVISION_ANNOTATION,
-  revisionOf,
-} from './util.js';
+import { controllerRef, intOrPercent, POD_TEMPLATE_HASH, REVISION_ANNOTATION, revisionOf } from './util.js';
 
 const REVISION_HISTORY_ANNOTATION = 'deployment.kubernetes.io/revision-history';
 
@@ -153,15 +146,15 @@ function cleanupHistory(store: SandboxStore, d: K8sObject, all: K8sObject[], new
 /** Reconciles one Deployment: picks or creates its new ReplicaSet, scales old ones to 0, updates status. */
 export function syncDeployment(store: SandboxStore, d: K8sObject): void {
   const namespace = d.metadata.namespace as string;
-  const owned = () => store.list('replicasets', namespace).filter((rs) => isControlledBy(rs, d));
+  const owned = () => store.peekControlled('replicasets', namespace, d.metadata.uid);
   let newRs = owned().find((rs) => sameTemplate(rs.spec?.template, d.spec?.template));
   // Paused: template changes are stored but wait for `rollout resume` to get a ReplicaSet.
   if (d.spec?.paused) scalePaused(store, d, owned(), newRs);
   else newRs = rollOut(store, d, owned, newRs);
   cleanupHistory(store, d, owned(), newRs);
-  if (newRs) newRs = store.get('replicasets', namespace, newRs.metadata.name as string);
+  if (newRs) newRs = store.peek('replicasets', namespace, newRs.metadata.name as string);
 
-  const current = store.get('deployments', namespace, d.metadata.name as string);
+  const current = store.peek('deployments', namespace, d.metadata.name as string);
   if (!current) return;
   const next = structuredClone(current);
   next.status = deploymentStatus(current, owned(), newRs);
@@ -175,7 +168,7 @@ export function syncDeployment(store: SandboxStore, d: K8sObject): void {
 
 /** Runs syncDeployment for every Deployment. */
 export function deploymentController(store: SandboxStore): void {
-  for (const d of store.list('deployments')) {
+  for (const d of store.peekList('deployments')) {
     if (!d.metadata.deletionTimestamp) syncDeployment(store, d);
   }
 }

@@ -1,6 +1,6 @@
 // The disruption controller: keeps each PodDisruptionBudget's status (expectedPods, desiredHealthy,
 // currentHealthy, disruptionsAllowed, disruptedPods, DisruptionAllowed condition) in step with its pods.
-import { matchesRequirements, selectorRequirements } from '../selectors.js';
+import { matchesRequirements, type Requirement, selectorRequirements } from '../selectors.js';
 import type { SandboxStore } from '../store.js';
 import type { K8sObject } from '../types.js';
 import { jsonEqual, timestamp } from '../util.js';
@@ -16,12 +16,23 @@ const KNOWN_OPERATORS = new Set(['In', 'NotIn', 'Exists', 'DoesNotExist']);
  * every pod of the namespace, and a selector with an unknown operator nothing (it does not parse).
  */
 export function budgetSelects(pdb: K8sObject, pod: K8sObject): boolean {
-  const selector = pdb.spec?.selector;
-  if (selector === undefined || selector === null || pdb.metadata.namespace !== pod.metadata.namespace)
-    return false;
-  const expressions: Array<{ operator?: string }> = selector.matchExpressions ?? [];
-  if (expressions.some((e) => !KNOWN_OPERATORS.has(e.operator ?? ''))) return false;
-  return matchesRequirements(selectorRequirements(selector), pod.metadata.labels);
+  return budgetSelector(pdb)(pod);
+}
+
+/** `budgetSelects` for one budget and many pods: its selector is read once, at the first pod it could select. */
+export function budgetSelector(pdb: K8sObject): (pod: K8sObject) => boolean {
+  let requirements: Requirement[] | false | undefined;
+  return (pod) => {
+    const selector = pdb.spec?.selector;
+    if (selector === undefined || selector === null || pdb.metadata.namespace !== pod.metadata.namespace)
+      return false;
+    if (requirements === undefined) {
+      const expressions: Array<{ operator?: string }> = selector.matchExpressions ?? [];
+      requirements =
+        !expressions.some((e) => !KNOWN_OPERATORS.has(e.operator ?? '')) && selectorRequirements(selector);
+    }
+    return requirements !== false && matchesRequirements(requirements, pod.metadata.labels);
+  };
 }
 
 /** The desired scale behind one pod's controller: {uid, scale} of the Deployment/ReplicaSet/StatefulSet. */
@@ -33,7 +44,7 @@ function controllerScale(
   const ref = controllerOf(pod);
   if (!ref) return undefined;
   const owned = (resource: string, name: string, uid: string) => {
-    const o = store.get(resource, namespace, name);
+    const o = store.peek(resource, namespace, name);
     return o?.metadata.uid === uid ? o : undefined;
   };
   if (ref.kind === 'ReplicaSet') {
@@ -122,7 +133,7 @@ export function allowedCondition(status: Record<string, unknown>): Condition[] {
 
 /** Recomputes one budget's status at `now` (ms) and writes it when it changed. */
 export function syncDisruptionBudget(store: SandboxStore, pdb: K8sObject, now = Date.now()): void {
-  const pods = store.list('pods', pdb.metadata.namespace).filter((p) => budgetSelects(pdb, p));
+  const pods = store.peekList('pods', pdb.metadata.namespace).filter(budgetSelector(pdb));
   const old: Record<string, unknown> = pdb.status ?? {};
   const expect = expectation(store, pdb, pods);
   let status: Record<string, unknown>;
@@ -168,7 +179,7 @@ export function syncDisruptionBudget(store: SandboxStore, pdb: K8sObject, now = 
     status.conditions = allowedCondition(status);
   }
   if (jsonEqual(status, old)) return;
-  const latest = store.get('poddisruptionbudgets', pdb.metadata.namespace, pdb.metadata.name as string);
+  const latest = store.peek('poddisruptionbudgets', pdb.metadata.namespace, pdb.metadata.name as string);
   if (latest) store.update('poddisruptionbudgets', { ...latest, status });
 }
 
@@ -177,7 +188,7 @@ export function syncDisruptionBudget(store: SandboxStore, pdb: K8sObject, now = 
  * evicted StatefulSet pod's entry is dropped while the pod is gone, before a same-named pod replaces it.
  */
 export function disruptionController(store: SandboxStore): void {
-  for (const pdb of store.list('poddisruptionbudgets')) {
+  for (const pdb of store.peekList('poddisruptionbudgets')) {
     if (!isDeleting(pdb)) syncDisruptionBudget(store, pdb);
   }
 }

@@ -1,6 +1,7 @@
 // The garbage collector: removes objects whose owners are all gone and objects of deleted namespaces.
 
 import { ApiError } from '../errors.js';
+import { mustResolve } from '../resources/index.js';
 import type { SandboxStore } from '../store.js';
 
 function ignoreNotFound(fn: () => void): void {
@@ -14,9 +15,10 @@ function ignoreNotFound(fn: () => void): void {
 
 /** Cascades deletions (background propagation) and drops dangling owner references. */
 export function garbageCollector(store: SandboxStore): void {
-  for (const { def, object } of store.entries()) {
+  const namespaces = mustResolve('namespaces');
+  for (const { def, object } of store.peekEntries()) {
     const { namespace, name = '' } = object.metadata;
-    if (def.namespaced && !store.get('namespaces', undefined, namespace ?? '')) {
+    if (def.namespaced && !store.peek(namespaces, undefined, namespace ?? '')) {
       ignoreNotFound(() => store.delete(def, namespace, name));
       continue;
     }
@@ -26,8 +28,9 @@ export function garbageCollector(store: SandboxStore): void {
     if (alive.length === 0) {
       ignoreNotFound(() => store.delete(def, namespace, name, { propagationPolicy: 'Background' }));
     } else {
-      object.metadata.ownerReferences = alive;
-      ignoreNotFound(() => store.update(def, object));
+      ignoreNotFound(() =>
+        store.update(def, { ...object, metadata: { ...object.metadata, ownerReferences: alive } }),
+      );
     }
   }
 }

@@ -3,7 +3,7 @@
 import type { SandboxStore } from '../store.js';
 import type { K8sObject } from '../types.js';
 import { canonicalJson, fnv32a, isObject, jsonEqual, safeEncode } from '../util.js';
-import { controllerRef, isControlledBy } from './util.js';
+import { controllerRef } from './util.js';
 
 /** The label on revisions (and on the pods made from them) that names the revision's hash. */
 export const REVISION_HASH_LABEL = 'controller-revision-hash';
@@ -45,8 +45,7 @@ export const revisionNumber = (cr: K8sObject): number => (typeof cr.revision ===
 /** The owner's ControllerRevisions, oldest revision first. */
 export function revisionsOf(store: SandboxStore, owner: K8sObject): K8sObject[] {
   return store
-    .list('controllerrevisions', owner.metadata.namespace)
-    .filter((cr) => isControlledBy(cr, owner))
+    .peekControlled('controllerrevisions', owner.metadata.namespace, owner.metadata.uid)
     .sort((a, b) => revisionNumber(a) - revisionNumber(b));
 }
 

@@ -50,7 +50,7 @@ export function runningStatus(pod: K8sObject, now = timestamp()): Record<string,
  * Pending creates it with a `containerStatuses` entry (e.g. waiting: ContainerCreating).
  */
 export function kubelet(store: SandboxStore): void {
-  for (const pod of store.list('pods')) {
+  for (const pod of store.peekList('pods')) {
     if (pod.metadata.deletionTimestamp || pod.status?.phase !== 'Pending' || pod.status?.containerStatuses)
       continue;
     store.update('pods', { ...pod, status: runningStatus(pod) });

@@ -4,7 +4,7 @@ import { matchesRequirements, selectorRequirements } from '../selectors.js';
 import type { SandboxStore } from '../store.js';
 import type { K8sObject } from '../types.js';
 import { jsonEqual } from '../util.js';
-import { controllerRef, isControlledBy, omitZero } from './util.js';
+import { controllerRef, omitZero } from './util.js';
 
 const isReady = (pod: K8sObject): boolean =>
   pod.status?.phase === 'Running' &&
@@ -38,35 +38,35 @@ function newPod(rs: K8sObject): K8sObject {
 export function syncReplicaSet(store: SandboxStore, rs: K8sObject): void {
   const namespace = rs.metadata.namespace as string;
   const owned = () =>
-    store.list('pods', namespace).filter((p) => isControlledBy(p, rs) && !p.metadata.deletionTimestamp);
+    store.peekControlled('pods', namespace, rs.metadata.uid).filter((p) => !p.metadata.deletionTimestamp);
   let pods = owned();
   const want: number = rs.spec?.replicas ?? 1;
   for (let i = pods.length; i < want; i++) store.create('pods', newPod(rs));
-  for (const extra of pods.sort(newestFirst).slice(0, Math.max(0, pods.length - want))) {
-    store.delete('pods', namespace, extra.metadata.name as string);
+  if (pods.length > want) {
+    for (const extra of pods.sort(newestFirst).slice(0, pods.length - want)) {
+      store.delete('pods', namespace, extra.metadata.name as string);
+    }
   }
   pods = owned();
-  const labels = rs.spec?.template?.metadata?.labels ?? {};
+  const templateLabels = selectorRequirements({ matchLabels: rs.spec?.template?.metadata?.labels ?? {} });
   const ready = pods.filter(isReady).length;
   const status = omitZero(
     {
       replicas: pods.length,
-      fullyLabeledReplicas: pods.filter((p) =>
-        matchesRequirements(selectorRequirements({ matchLabels: labels }), p.metadata.labels),
-      ).length,
+      fullyLabeledReplicas: pods.filter((p) => matchesRequirements(templateLabels, p.metadata.labels)).length,
       readyReplicas: ready,
       availableReplicas: ready,
       observedGeneration: rs.metadata.generation ?? 1,
     },
     ['replicas'],
   );
-  const current = store.get('replicasets', namespace, rs.metadata.name as string);
+  const current = store.peek('replicasets', namespace, rs.metadata.name as string);
   if (current && !jsonEqual(current.status, status)) store.update('replicasets', { ...current, status });
 }
 
 /** Runs syncReplicaSet for every ReplicaSet. */
 export function replicaSetController(store: SandboxStore): void {
-  for (const rs of store.list('replicasets')) {
+  for (const rs of store.peekList('replicasets')) {
     if (!rs.metadata.deletionTimestamp) syncReplicaSet(store, rs);
   }
 }

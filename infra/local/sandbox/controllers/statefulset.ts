@@ -70,7 +70,7 @@ export function syncStatefulSet(store: SandboxStore, sts: K8sObject): void {
   const rolling = strategy.type !== 'OnDelete';
   const partition: number = rolling ? (strategy.rollingUpdate?.partition ?? 0) : 0;
   const replicas: number = sts.spec?.replicas ?? 1;
-  const owned = () => store.list('pods', namespace).filter((p) => isControlledBy(p, sts) && !isDeleting(p));
+  const owned = () => store.peekControlled('pods', namespace, sts.metadata.uid).filter((p) => !isDeleting(p));
 
   // Scale down from the highest ordinal, like OrderedReady (instant here).
   const surplus = owned()
@@ -79,7 +79,7 @@ export function syncStatefulSet(store: SandboxStore, sts: K8sObject): void {
   for (const pod of surplus) store.delete('pods', namespace, pod.metadata.name as string);
 
   for (let ordinal = 0; ordinal < replicas; ordinal++) {
-    const pod = store.get('pods', namespace, `${name}-${ordinal}`);
+    const pod = store.peek('pods', namespace, `${name}-${ordinal}`);
     if (pod) {
       // A same-named pod the set does not control is left alone (the real controller reports a
       // conflict); one being deleted is recreated once it is gone.
@@ -119,13 +119,13 @@ export function syncStatefulSet(store: SandboxStore, sts: K8sObject): void {
   for (const pod of pods) live.add(revisionLabel(pod) ?? '');
   truncateHistory(store, sts, live, sts.spec?.revisionHistoryLimit ?? 10);
 
-  const latest = store.get('statefulsets', namespace, name);
+  const latest = store.peek('statefulsets', namespace, name);
   if (latest && !jsonEqual(latest.status, status)) store.update('statefulsets', { ...latest, status });
 }
 
 /** Runs syncStatefulSet for every StatefulSet. */
 export function statefulSetController(store: SandboxStore): void {
-  for (const sts of store.list('statefulsets')) {
+  for (const sts of store.peekList('statefulsets')) {
     if (!isDeleting(sts)) syncStatefulSet(store, sts);
   }
 }
