@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readZip } from '../../support/zip.js';
 
 const run = promisify(execFile);
 
@@ -139,6 +140,32 @@ describe('npm run package (osls + serverless-esbuild, offline, no AWS credential
         .map(([id]) => id)
         .sort(),
     ).toEqual(['FollowupRole', 'IngestRole', 'RemediateRole']);
+  });
+
+  it('packages each function as one lean bundle: under 1 MB, no AWS SDK loaded with it, no zod translations', () => {
+    for (const fn of ['remediate', 'followup', 'ingest']) {
+      const files = readZip(join(out, 'pkg', `${fn}.zip`));
+      const bundles = [...files.keys()].filter((name) => name.endsWith('.mjs'));
+      expect(bundles, fn).toHaveLength(1);
+      const code = files.get(bundles[0] ?? '')?.toString('utf8') ?? '';
+      expect(code.length, fn).toBeLessThan(1024 * 1024);
+      // Nothing of the AWS SDK loads with the module; what remedy signs itself (DynamoDB, SQS, EKS, and SSM's
+      // GetParameters) never loads it at all. Rare paths (user actions, AssumeRole, ingest's Publish) import
+      // their client when first used.
+      const sdk = [...code.matchAll(/(from|import)\s*\(?"(@aws-sdk\/[\w-]+)"/g)].map(
+        (m) => `${m[1]} ${m[2]}`,
+      );
+      expect(
+        sdk.filter((i) => i.startsWith('from ')),
+        fn,
+      ).toEqual([]);
+      expect(
+        sdk.filter((i) => /client-dynamodb|lib-dynamodb|client-sqs|client-eks/.test(i)),
+        fn,
+      ).toEqual([]);
+      // zod's German messages stand for all its locales, which the esbuild plugin leaves out.
+      expect(code.includes('Eingabe: erwartet'), fn).toBe(false);
+    }
   });
 
   it('grants no wildcard action anywhere in the template', () => {
