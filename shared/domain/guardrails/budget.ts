@@ -28,6 +28,18 @@ export const parseBudget = (text: string): Budget => {
   return { count, perSeconds };
 };
 
+/** Window starts change once per window, and every alert of a storm asks for them: remember the last few. */
+const windowStarts = new Map<number, string>();
+const isoOf = (ms: number): string => {
+  let iso = windowStarts.get(ms);
+  if (iso === undefined) {
+    if (windowStarts.size >= 64) windowStarts.clear();
+    iso = new Date(ms).toISOString();
+    windowStarts.set(ms, iso);
+  }
+  return iso;
+};
+
 /** The counter a budget uses at `now`: its key and the window's end (when "exhausted" stops being true). */
 export const budgetWindow = (
   scope: 'policy' | 'cluster',
@@ -38,7 +50,7 @@ export const budgetWindow = (
   const periodMs = budget.perSeconds * 1000;
   const start = Math.floor(now.getTime() / periodMs) * periodMs;
   return {
-    key: `RATE#${scope}#${name}#${budget.perSeconds}#${new Date(start).toISOString()}`,
+    key: `RATE#${scope}#${name}#${budget.perSeconds}#${isoOf(start)}`,
     limit: budget.count,
     windowEnd: new Date(start + periodMs),
   };
