@@ -134,7 +134,7 @@ if (warmDelete) {
 }
 line();
 line(
-  `Decide throughput (parse + match + guardrails, ${throughput.policies} policies cached, one thread): ${Math.round(throughput.alertsPerCpuSecond).toLocaleString('en')} alerts per CPU-second (${Math.round(throughput.alertsPerSecond).toLocaleString('en')}/s wall) (goal ≥ 50,000) ${mark(throughput.alertsPerCpuSecond >= 50_000)}`,
+  `Decide throughput (parse + match + guardrails, ${throughput.policies} policies cached, one thread): ${Math.round(throughput.alertsPerCpuSecond).toLocaleString('en')} alerts per CPU-second, median of ${throughput.samples.length} rounds (${Math.round(throughput.alertsPerSecond).toLocaleString('en')}/s wall; rounds ${throughput.samples.map((r) => `${Math.round(r.cpu / 1000)}k`).join(' ')}) (goal ≥ 50,000) ${mark(throughput.alertsPerCpuSecond >= 50_000)}`,
 );
 line(
   `Storm (local stack, ${storm.alerts} alerts in ${storm.notifications} notifications, budget ${storm.budget}/h): ${(storm.wallMs / 1000).toFixed(1)} s (goal ≤ 5 s) ${mark(storm.wallMs <= 5000)}, pods deleted ${storm.actions} (= budget ${mark(storm.actions === storm.budget)}), Slack ${ops(storm.slack)}, DynamoDB ${ops(storm.dynamodb)}`,
