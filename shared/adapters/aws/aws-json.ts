@@ -107,7 +107,7 @@ export interface AwsRequest {
 const defaultEndpoint = (service: string, region: string) =>
   `https://${service}.${region}.amazonaws.com${region.startsWith('cn-') ? '.cn' : ''}`;
 
-/** Lowercase error code from `__type` (`com.amazonaws.dynamodb.v20120810#Code`) or `x-amzn-errortype` (`Code:url`). */
+/** The error code from `__type` (`com.amazonaws.dynamodb.v20120810#Code`) or `x-amzn-errortype` (`Code:url`). */
 const errorCode = (body: Record<string, unknown>, header: string | undefined): string => {
   const raw = typeof body.__type === 'string' ? body.__type : (header ?? '');
   return (raw.split('#').at(-1) ?? '').split(':')[0] || 'UnknownError';
