@@ -40,7 +40,7 @@ export function fromSdkCredentials(c: SdkCredentials): AwsCredentials {
  * credential_process, web identity, then container and instance metadata. The SDK memoizes it and refreshes
  * temporary credentials shortly before they expire, so call this once per process and reuse the provider.
  * The chain's modules load on the first call, not with this module: a Lambda that has its credentials in the
- * environment (see `withEnvironmentFirst`) never loads them.
+ * environment (see shared/runtime/credentials.ts) never loads them.
  */
 export function defaultCredentialProvider(): CredentialProvider {
   let provider: Promise<() => Promise<SdkCredentials>> | undefined;
@@ -49,12 +49,3 @@ export function defaultCredentialProvider(): CredentialProvider {
     return fromSdkCredentials(await (await provider)());
   };
 }
-
-/**
- * Credentials found in the environment (the function's role, as Lambda sets them) when there are some; the
- * given chain otherwise. What the SDK's chain would answer first, without loading it.
- */
-export const withEnvironmentFirst = (
-  environment: AwsCredentials | undefined,
-  chain: () => CredentialProvider,
-): CredentialProvider => (environment ? async () => environment : chain());

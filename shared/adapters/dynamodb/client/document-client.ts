@@ -150,14 +150,16 @@ export class ConditionalCheckFailedException extends DynamoDBServiceError {
     return this.body.Item as Record<string, AttributeValue> | undefined;
   }
 }
+/** Why one item of a cancelled transaction was refused (`None` for the items that were not the reason). */
+export interface CancellationReason {
+  Code?: string;
+  Message?: string;
+  Item?: Record<string, AttributeValue>;
+}
 /** A transaction refused as a whole; one reason per item, in order (`Item` in wire form, as DynamoDB sends it). */
 export class TransactionCanceledException extends DynamoDBServiceError {
-  get CancellationReasons():
-    | Array<{ Code?: string; Message?: string; Item?: Record<string, AttributeValue> }>
-    | undefined {
-    return this.body.CancellationReasons as ReturnType<
-      () => TransactionCanceledException['CancellationReasons']
-    >;
+  get CancellationReasons(): CancellationReason[] | undefined {
+    return this.body.CancellationReasons as CancellationReason[] | undefined;
   }
 }
 const ERRORS: Record<string, typeof DynamoDBServiceError> = {
